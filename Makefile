@@ -1,0 +1,52 @@
+# ミナトクラウド エンジニアブログ
+#   make html   build the production site into _build/html (creates .venv when needed)
+#   make test   run every test
+# `make help` lists the rest.
+
+PYTHON      ?= python3
+VENV        ?= .venv
+BIN          = $(VENV)/bin
+SPHINXOPTS  ?=
+BUILDDIR    ?= _build
+PORT        ?= 8000
+
+.DEFAULT_GOAL := help
+.PHONY: help html test livehtml clean new-post lint venv
+
+help: ## この一覧を表示する
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
+
+# The virtualenv is rebuilt when it is missing or a requirements file is newer than it.
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(VENV)/.site-installed: requirements.txt | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -r requirements.txt
+	@touch $@
+
+$(VENV)/.test-installed: requirements-test.txt requirements.txt | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -r requirements-test.txt
+	@touch $@ $(VENV)/.site-installed
+
+venv: $(VENV)/.site-installed
+
+html: $(VENV)/.site-installed ## 本番サイトを _build/html にビルドする（警告はエラー）
+	$(BIN)/sphinx-build -E -W --keep-going -b html . $(BUILDDIR)/html $(SPHINXOPTS)
+
+test: $(VENV)/.test-installed ## すべてのテストを実行する
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+livehtml: $(VENV)/.test-installed ## 下書き・公開予定も表示するライブプレビュー（http://127.0.0.1:$(PORT)）
+	$(BIN)/sphinx-autobuild . $(BUILDDIR)/preview -D techblog_preview=1 --port $(PORT) \
+	  --watch data --ignore "$(BUILDDIR)/*" --ignore "$(VENV)/*" $(SPHINXOPTS)
+
+new-post: $(VENV)/.site-installed ## 新しい記事を作る（例: make new-post SLUG=nginx-tuning TITLE="..." AUTHOR=tanaka CATEGORY=tech TAGS="nginx,監視"）
+	$(BIN)/python -m techblog.newpost --slug "$(SLUG)" --title "$(TITLE)" --author "$(AUTHOR)" \
+	  --category "$(CATEGORY)" --tags "$(TAGS)"
+
+lint: $(VENV)/.test-installed ## Python のコードを ruff で検査する
+	$(BIN)/ruff check techblog tests conf.py
+
+clean: ## ビルド結果を消す（.venv は残す）
+	rm -rf $(BUILDDIR)

@@ -1,0 +1,40 @@
+"""ミナトクラウド エンジニアブログ: site identity and the extension list.
+
+Everything else is set by the ``techblog`` extensions (see techblog/site.py).
+"""
+
+import os
+import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+
+# -- Site identity: the one place to change the company, blog and accounts ----
+techblog_site = {
+    "company": "株式会社ミナトクラウド",
+    "title": "ミナトクラウド エンジニアブログ",
+    "tagline": "マネージドサービスを支えるエンジニアが、夜中の障害対応から学んだこと、"
+    "イベントの報告、設計と運用の知見をお届けします。",
+    # Read the Docs sets READTHEDOCS_CANONICAL_URL; elsewhere the production URL.
+    "base_url": os.environ.get("READTHEDOCS_CANONICAL_URL", "https://tech.minato-cloud.example/"),
+    "repository": "https://github.com/minato-cloud/engineering-blog",
+    "branch": "main",
+    "social": {
+        "x": "https://x.com/minatocloud_dev",
+        "facebook": "https://www.facebook.com/minatocloud",
+        "hatena": "https://b.hatena.ne.jp/site/tech.minato-cloud.example/",
+    },
+    "copyright": "2025-2026 株式会社ミナトクラウド",
+}
+
+language = "ja"
+html_theme = "sphinx_book_theme"
+
+extensions = [
+    "myst_parser",
+    "techblog.site",
+    "techblog.problems",
+    "techblog.registries",
+    "techblog.posts",
+    "techblog.ablog_compat",
+    "techblog.feeds",
+]

@@ -1,0 +1,66 @@
+"""Seams where ablog 0.11 is wrong for this blog, each fixed here and nowhere else.
+
+- Post dates: ablog compares dates with ``TOMORROW``, computed once at import in
+  the build machine's local zone, and makes later posts drafts.  Whether a post
+  is published is decided by :mod:`techblog.posts` in Japan time, so ablog's
+  cut-off is lifted.
+- Pages of authors, categories and tags: ablog names them by ``slugify(name)``,
+  which mangles Japanese (データベース -> テータヘース) and lets パス/バス, C++/C#,
+  AWS/aws overwrite each other's page with no warning.  Collections are made here
+  from the registries, with their ASCII slugs and Japanese labels.
+- Feeds: ablog writes naive dates in the machine's zone, the build time as the
+  feed's ``<updated>``, only the last author, relative links and every post;
+  :mod:`techblog.feeds` writes them instead, so ablog's writer is turned off
+  (``blog_feed_templates = {}``).
+- Front matter: ablog's ``CheckFrontMatter`` reads YAML lists as escaped JSON
+  (ablog issue #244 and myst-parser's ``dict_to_fm_field_list``); posts are
+  recognised by :mod:`techblog.posts` instead and ``blog_post_pattern`` stays empty.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import ablog.blog
+from ablog.blog import Blog, Collection
+from sphinx.application import Sphinx
+
+from . import registries
+
+ablog.blog.TOMORROW = datetime.max
+
+
+def collection_paths(app: Sphinx) -> dict[str, str]:
+    """URL paths (without .html) of the pages ablog makes for each catalog."""
+    base = app.config.blog_path
+    return {"author": f"{base}/author", "category": f"{base}/category", "tags": f"{base}/tag", "series": f"{base}/series"}
+
+
+def _install_collections(app: Sphinx) -> None:
+    blog = Blog(app)
+    regs = registries.of(app)
+    paths = collection_paths(app)
+    for catalog_name, registry in (("author", regs.authors), ("category", regs.categories), ("tags", regs.tags)):
+        catalog = blog.catalogs[catalog_name]
+        for entry in registry:
+            auto_xref = catalog.xref + "-" + ablog.blog.slugify(entry.id)
+            collection = Collection(catalog, entry.id, name=entry.label, path=f"{paths[catalog_name]}/{entry.slug}")
+            if blog.references.get(auto_xref, (None,))[0] == collection.docname:
+                del blog.references[auto_xref]
+            collection.xref = f"{catalog.xref}-{entry.slug}"
+            collection.entry = entry
+            blog.references[collection.xref] = (collection.docname, collection.name)
+            catalog[entry.id] = collection
+
+
+def _turn_off_ablog_feeds(app: Sphinx, config) -> None:
+    config.blog_feed_templates = {}
+    config.blog_feed_archives = False
+
+
+def setup(app: Sphinx) -> dict:
+    app.setup_extension("ablog")
+    app.setup_extension("techblog.registries")
+    app.connect("config-inited", _turn_off_ablog_feeds)
+    app.connect("builder-inited", _install_collections)
+    return {"version": "1", "parallel_read_safe": True, "parallel_write_safe": True}

@@ -1,0 +1,166 @@
+"""Every file under ``posts/`` is published, a declared draft, scheduled, or a build error.
+
+At ``config-inited`` the whole ``posts/`` tree is read (front matter only, fast),
+each file is classified, problems are reported, and what must not be published
+(drafts, scheduled posts, broken files) is excluded from the build, so it leaves
+no page, listing, feed or search entry.  ``techblog_preview = 1`` (the live
+preview) builds drafts and scheduled posts too, behind a banner.
+
+The post's ablog node is made from the checked front matter here, not by
+ablog's own front-matter reader, which garbles YAML lists (see ablog_compat).
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from pathlib import Path
+
+from ablog.post import PostNode, _update_post_node
+from docutils import nodes
+from sphinx.application import Sphinx
+from sphinx.transforms import SphinxTransform
+
+from . import jst, registries
+from .frontmatter import SUFFIXES_NOT_READ, PostMeta, read_post
+from .problems import Problem, report_all
+
+STATUS_LABELS = {"draft": "下書き", "scheduled": "公開予定"}
+
+
+class Catalog:
+    """All posts of the source tree, by docname."""
+
+    def __init__(self, posts: dict[str, PostMeta], now, preview: bool):
+        self.all = posts
+        self.now = now
+        self.preview = preview
+
+    def status(self, docname: str) -> str | None:
+        meta = self.all.get(docname)
+        return meta.status(self.now) if meta else None
+
+    def built(self) -> dict[str, PostMeta]:
+        """The posts that get a page in this build."""
+        keep = {"published", "draft", "scheduled"} if self.preview else {"published"}
+        return {d: m for d, m in self.all.items() if m.status(self.now) in keep}
+
+    def excluded(self) -> list[str]:
+        built = self.built()
+        return sorted(m.path for d, m in self.all.items() if d not in built)
+
+
+def scan(root: Path, regs: registries.Registries, now, preview: bool) -> tuple[Catalog, list[Problem]]:
+    problems: list[Problem] = []
+    posts: dict[str, PostMeta] = {}
+    posts_dir = root / "posts"
+    if posts_dir.is_dir():
+        for file in sorted(posts_dir.rglob("*")):
+            if not file.is_file() or any(p.startswith(".") for p in file.relative_to(root).parts):
+                continue
+            rel = file.relative_to(root).as_posix()
+            if file.suffix in SUFFIXES_NOT_READ:
+                problems.append(Problem(rel, 0, f"拡張子「{file.suffix}」の記事は読まれません。拡張子を .md にしてください"))
+            elif file.suffix == ".md":
+                meta = read_post(root, rel, regs)
+                posts[meta.docname] = meta
+    by_slug: dict[str, list[PostMeta]] = defaultdict(list)
+    for meta in posts.values():
+        by_slug[meta.slug].append(meta)
+    for slug, same in by_slug.items():
+        if len(same) > 1:
+            for meta in same:
+                others = ", ".join(m.path for m in same if m is not meta)
+                meta.problems.append(Problem(meta.path, 0, f"スラッグ「{slug}」が {others} と重複しています。どちらかのファイル名を変えてください"))
+    for meta in posts.values():
+        problems.extend(meta.problems)
+    return Catalog(posts, now, preview), problems
+
+
+def of(app: Sphinx) -> Catalog:
+    return app._techblog_catalog
+
+
+def _config_inited(app: Sphinx, config) -> None:
+    regs = registries.of(app)
+    preview = str(config.techblog_preview).lower() in ("1", "true", "yes")
+    catalog, problems = scan(Path(app.srcdir), regs, jst.now(), preview)
+    app._techblog_catalog = catalog
+    report_all(app, problems)
+    config.exclude_patterns = sorted(set(config.exclude_patterns) | set(catalog.excluded()))
+
+
+def _title_as_heading(app: Sphinx, docname: str, source: list[str]) -> None:
+    """A front-matter ``title`` becomes the page's H1, as literal text.
+
+    MyST's ``myst_title_to_header`` renders the title as Markdown, so a title
+    like ``<img src=x onerror=...>`` would become markup.  Every ASCII
+    punctuation mark is escaped instead.  The heading takes the place of the
+    blank line after the front matter, so line numbers stay those of the file.
+    """
+    meta = of(app).all.get(docname)
+    if meta is None or not meta.title_in_front_matter:
+        return
+    text = source[0]
+    lines = text.split("\n")
+    end = next(i for i in range(1, len(lines)) if lines[i].strip() in ("---", "..."))
+    heading = "# " + re.sub(r"([!-/:-@\[-`{-~])", r"\\\1", meta.title)
+    if end + 1 < len(lines) and not lines[end + 1].strip():
+        lines[end + 1] = heading
+    else:
+        lines.insert(end + 1, heading)
+    source[0] = "\n".join(lines)
+
+
+class InjectPost(SphinxTransform):
+    """Give a post its ablog node, made from the checked front matter."""
+
+    default_priority = 210
+
+    def apply(self) -> None:
+        meta = of(self.app).all.get(self.env.docname)
+        if meta is None:
+            return
+        sections = list(self.document.findall(nodes.section))
+        if not sections:
+            return
+        node = PostNode()
+        node.document = self.document
+        _update_post_node(node, {
+            "author": meta.authors,
+            "category": [meta.category] if meta.category else [],
+            "tags": meta.tags,
+            "title": meta.title,
+        }, [meta.date.replace(tzinfo=None).isoformat(sep=" ")])
+        node["excerpt"] = self.config.post_auto_excerpt
+        sections[0].append(node)
+        status = of(self.app).status(self.env.docname)
+        if status in STATUS_LABELS:
+            sections[0].insert(1, _banner(status, meta))
+
+
+def _banner(status: str, meta: PostMeta) -> nodes.Node:
+    label = STATUS_LABELS[status]
+    when = "" if status == "draft" else f"（{jst.japanese_date(meta.date)} {meta.date:%H:%M} 公開）"
+    text = f"{label}{when}: この記事は本番のサイトには出ません。プレビューでだけ表示しています。"
+    banner = nodes.container(classes=["techblog-status-banner", f"techblog-status-{status}"])
+    banner += nodes.paragraph(text, text)
+    return banner
+
+
+def _set_update_date(app: Sphinx, doctree) -> None:
+    meta = of(app).all.get(app.env.docname)
+    if meta is None or meta.updated is None:
+        return
+    for info in getattr(app.env, "ablog_posts", {}).get(app.env.docname, []):
+        info["update"] = meta.updated.replace(tzinfo=None)
+
+
+def setup(app: Sphinx) -> dict:
+    app.setup_extension("techblog.registries")
+    app.add_config_value("techblog_preview", False, "env", types=[bool, int, str])
+    app.connect("config-inited", _config_inited, priority=500)
+    app.connect("source-read", _title_as_heading)
+    app.add_transform(InjectPost)
+    app.connect("doctree-read", _set_update_date, priority=600)
+    return {"version": "1", "parallel_read_safe": True, "parallel_write_safe": True}

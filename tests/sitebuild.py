@@ -1,0 +1,120 @@
+"""Build a site in a subprocess, as a writer or CI would, and read what came out."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import textwrap
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@dataclass
+class Build:
+    src: Path
+    out: Path
+    returncode: int
+    output: str  # stdout and stderr, as the writer sees them
+
+    def html(self, page: str) -> str:
+        return (self.out / page).read_text(encoding="utf-8")
+
+    def exists(self, page: str) -> bool:
+        return (self.out / page).exists()
+
+    def files(self) -> list[str]:
+        return sorted(p.relative_to(self.out).as_posix() for p in self.out.rglob("*") if p.is_file())
+
+
+def sphinx_build(src: Path, out: Path, *args: str, env: dict | None = None, preview: bool = False) -> Build:
+    cmd = [sys.executable, "-m", "sphinx", "-E", "-W", "--keep-going", "-b", "html", str(src), str(out), *args]
+    if preview:
+        cmd += ["-D", "techblog_preview=1"]
+    full_env = {**os.environ, "PYTHONPATH": str(ROOT), "PYTHONHASHSEED": "0", **(env or {})}
+    proc = subprocess.run(cmd, capture_output=True, text=True, env=full_env, timeout=600)
+    return Build(src, out, proc.returncode, proc.stdout + proc.stderr)
+
+
+AUTHORS = """\
+tanaka:
+  name: 田中 太郎
+  bio: SRE です。
+  links:
+    github: https://github.com/example-tanaka
+suzuki:
+  name: 鈴木 花子
+  bio: DBA です。
+"""
+CATEGORIES = """\
+tech:
+  label: 技術
+  slug: tech
+event:
+  label: イベント
+  slug: event
+"""
+TAGS = """\
+障害対応:
+  label: 障害対応
+  slug: incident-response
+  aliases: [インシデント対応]
+PostgreSQL:
+  label: PostgreSQL
+  slug: postgresql
+  aliases: [postgres]
+パス:
+  label: パス
+  slug: path
+バス:
+  label: バス
+  slug: bus
+"""
+SERIES = """\
+pg16:
+  title: PostgreSQL 16 移行記
+"""
+
+
+def post(date: str = "2026-01-10 10:00", author: str = "tanaka", category: str = "tech",
+         tags: str = "[障害対応]", title: str | None = None, body: str = "本文です。", extra: str = "",
+         h1: str | None = "テスト記事") -> str:
+    lines = ["---"]
+    if title is not None:
+        lines.append(f"title: {title}")
+    lines += [f"date: {date}", f"author: {author}", f"category: {category}", f"tags: {tags}"]
+    if extra:
+        lines.append(extra.rstrip("\n"))
+    lines.append("---")
+    text = "\n".join(lines) + "\n\n"
+    if h1:
+        text += f"# {h1}\n\n"
+    return text + textwrap.dedent(body) + "\n"
+
+
+def make_site(root: Path, posts: dict[str, str | bytes], registries: dict[str, str] | None = None) -> Path:
+    """A small site: the project's conf.py and templates, small registries, *posts*."""
+    root.mkdir(parents=True, exist_ok=True)
+    shutil.copy(ROOT / "conf.py", root / "conf.py")
+    for folder in ("_templates", "_static"):
+        if (ROOT / folder).is_dir():
+            shutil.copytree(ROOT / folder, root / folder, dirs_exist_ok=True)
+    if (ROOT / "locales").is_dir():
+        shutil.copytree(ROOT / "locales", root / "locales", dirs_exist_ok=True)
+    (root / "index.md").write_text("# テストブログ\n\n```{postlist} 10\n```\n", encoding="utf-8")
+    data = root / "data"
+    data.mkdir(exist_ok=True)
+    regs = {"authors": AUTHORS, "categories": CATEGORIES, "tags": TAGS, "series": SERIES, **(registries or {})}
+    for name, text in regs.items():
+        (data / f"{name}.yml").write_text(text, encoding="utf-8")
+    for rel, content in posts.items():
+        path = root / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(content, bytes):
+            path.write_bytes(content)
+        else:
+            path.write_text(content, encoding="utf-8")
+    return root
