@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import pytest
 
+from .browser import CHROMIUM_ARGS, PageWatch, StaticServer, chromium_path
 from .sitebuild import ROOT, Build, sphinx_build
 
 
@@ -12,3 +13,33 @@ def sample(tmp_path_factory) -> Build:
     build = sphinx_build(ROOT, out)
     assert build.returncode == 0, build.output
     return build
+
+
+@pytest.fixture(scope="session")
+def site_url(sample):
+    """The sample site served over HTTP on 127.0.0.1."""
+    server = StaticServer(sample.out)
+    yield server.url
+    server.close()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        chromium = p.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def page(browser, site_url):
+    """A fresh page (desktop size, light mode); ``page.watch`` records errors and foreign requests."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="ja-JP", color_scheme="light")
+    page = context.new_page()
+    page.watch = PageWatch(origin=site_url.rstrip("/"))
+    page.watch.attach(page)
+    page.site_url = site_url
+    yield page
+    context.close()
