@@ -87,6 +87,8 @@ def _config_inited(app: Sphinx, config) -> None:
     catalog, problems = scan(Path(app.srcdir), regs, jst.now(), preview)
     app._techblog_catalog = catalog
     report_all(app, problems)
+    if preview:
+        app.add_css_file("techblog-status.css")
     config.exclude_patterns = sorted(set(config.exclude_patterns) | set(catalog.excluded()))
 
 
