@@ -11,7 +11,7 @@ BUILDDIR    ?= _build
 PORT        ?= 8000
 
 .DEFAULT_GOAL := help
-.PHONY: help html test livehtml clean new-post lint venv
+.PHONY: help html test livehtml clean new-post lint venv bench-search
 
 help: ## この一覧を表示する
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -45,8 +45,11 @@ new-post: $(VENV)/.site-installed ## 新しい記事を作る（例: make new-po
 	$(BIN)/python -m techblog.newpost --slug "$(SLUG)" --title "$(TITLE)" --author "$(AUTHOR)" \
 	  --category "$(CATEGORY)" --tags "$(TAGS)"
 
+bench-search: $(VENV)/.test-installed ## 記事 1,000 件で検索を計測する（標準の Sphinx 検索と比較、数分かかります）
+	$(BIN)/python tools/bench_search.py --posts $(or $(POSTS),1000)
+
 lint: $(VENV)/.test-installed ## Python のコードを ruff で検査する
-	$(BIN)/ruff check techblog tests conf.py
+	$(BIN)/ruff check techblog tests tools conf.py
 
 clean: ## ビルド結果を消す（.venv は残す）
 	rm -rf $(BUILDDIR)

@@ -60,7 +60,7 @@ SAMPLE_QUERIES = [
     ("フロントマター", "docs/writers-guide/front-matter.html"),
 ]
 
-NOTHING = ["量子暗号通信", "存在しないキーワードです", "ipv6 デュアルスタック"]  # the last is only in a draft
+NOTHING = ["量子暗号通信", "ミナト宇宙開発", "ipv6 デュアルスタック"]  # the last is only in a draft
 
 FIXTURE_POSTS = {
     "posts/2026/know-how.md": post(date="2026-01-10 10:00", tags="[障害対応]", h1="運用ノウハウ集",
