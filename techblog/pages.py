@@ -243,7 +243,7 @@ def _page_context(app: Sphinx, pagename: str, templatename: str, context: dict, 
         context["tb_home"] = home_context(app)
     if templatename == "ablog/collection.html":
         context["tb_listing"] = listing_context(app, context["collection"])
-        context["title"] = context["tb_listing"]["title"]
+        context["title"] = context["feed_title"] = context["tb_listing"]["title"]
     if templatename == "ablog/catalog.html":
         context["tb_catalog"] = catalog_context(app, context["catalog"])
         context["title"] = context["tb_catalog"]["title"]
@@ -305,7 +305,27 @@ def _copy_avatars(app: Sphinx, exception) -> None:
                 shutil.copyfile(Path(app.srcdir) / avatar, target)
 
 
+def _add_theme_catalog(app: Sphinx) -> None:
+    """sphinx-book-theme translates through its own ``booktheme`` catalog, whose ja
+    file lacks some strings (e.g. "Suggest edit").  Ours is compiled and added as a
+    fallback; Sphinx only compiles the ``sphinx`` catalog by itself."""
+    from babel.messages.mofile import write_mo
+    from babel.messages.pofile import read_po
+
+    folder = Path(app.srcdir) / "locales" / str(app.config.language or "en") / "LC_MESSAGES"
+    po = folder / "booktheme.po"
+    if not po.exists():
+        return
+    mo = po.with_suffix(".mo")
+    if not mo.exists() or mo.stat().st_mtime < po.stat().st_mtime:
+        with po.open("rb") as src, mo.open("wb") as out:
+            write_mo(out, read_po(src))
+    app.add_message_catalog("booktheme", str(Path(app.srcdir) / "locales"))
+
+
 def setup(app: Sphinx) -> dict:
+    app.setup_extension("sphinx_book_theme")
+    _add_theme_catalog(app)
     app.setup_extension("techblog.ablog_compat")
     app.setup_extension("techblog.reading")
     app.connect("config-inited", _config_inited)
