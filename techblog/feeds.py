@@ -168,6 +168,9 @@ def _autodiscovery(app: Sphinx, pagename: str, templatename: str, context: dict,
         for href, title in links
     )
     context["metatags"] = context.get("metatags", "") + tags
+    # ablog's page.html announces its own feed (English title, the site feed on
+    # tag pages); with ``feed_path`` empty it announces none.
+    context["feed_path"] = None
 
 
 def _attr(text: str) -> str:
@@ -178,5 +181,5 @@ def setup(app: Sphinx) -> dict:
     app.setup_extension("techblog.ablog_compat")
     app.add_config_value("techblog_feed_length", 20, "html", types=[int])
     app.connect("html-collect-pages", _write_feeds, priority=900)
-    app.connect("html-page-context", _autodiscovery)
+    app.connect("html-page-context", _autodiscovery, priority=900)
     return {"version": "1", "parallel_read_safe": True, "parallel_write_safe": True}

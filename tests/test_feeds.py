@@ -30,6 +30,7 @@ def test_every_feed_of_the_sample_is_valid_atom(sample):
 
 def test_feed_entries_are_complete_with_absolute_urls_and_japan_time(sample):
     ids = {}
+    checked = 0
     for rel in feed_paths(sample.out):
         feed = read_feed(sample.out, rel)
         seen = [e.id for e in feed.entries]
@@ -42,12 +43,13 @@ def test_feed_entries_are_complete_with_absolute_urls_and_japan_time(sample):
             assert e.title and e.summary and e.authors and e.categories
             assert e.link.startswith(BASE) and local_file(sample.out, BASE, e.link).is_file()
             urls = urls_in(e.content)
-            assert urls, f"{e.link} has no link or image in its content"
+            checked += len(urls)
             for url in urls:
                 assert re.match(r"^(https?:|mailto:)", url), f"relative URL {url!r} in {rel} ({e.link})"
                 target = local_file(sample.out, BASE, url.split("#")[0])
                 if target is not None:
                     assert target.is_file(), f"{url} in {rel} points to no file"
+    assert checked > 20, "the sample's feeds should hold links and images to check"
     # Every post of the site is in the site feed (the sample has fewer than 20).
     site = read_feed(sample.out, "blog/atom.xml")
     posts = [p for p in sample.files() if p.startswith("posts/") and p.endswith(".html")]
@@ -111,7 +113,7 @@ def small(tmp_path_factory):
         "posts/2026/images/fig.svg": SVG,
         "posts/2026/coauthored.md": post(
             date="2026-03-01 09:30", author="[tanaka, suzuki]", tags="[障害対応, PostgreSQL]", h1=None,
-            title='"A & B <b>太字</b>" の話',
+            title="'\"A & B <b>太字</b>\" の話'",
             extra="description: 要約 <script>alert(1)</script> & more\nupdated: 2026-03-05",
             body="""\
             先頭の段落です。[別の記事](other.md) と [外部](https://example.org/x?a=1&b=2) を見てください。
