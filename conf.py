@@ -41,4 +41,5 @@ extensions = [
     "techblog.ablog_compat",
     "techblog.feeds",
     "techblog.pages",
+    "techblog.search",
 ]
