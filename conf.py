@@ -40,4 +40,6 @@ extensions = [
     "techblog.posts",
     "techblog.ablog_compat",
     "techblog.feeds",
+    "techblog.shareimage",
+    "techblog.social",
 ]
