@@ -42,4 +42,5 @@ extensions = [
     "techblog.feeds",
     "techblog.shareimage",
     "techblog.social",
+    "techblog.findability",
 ]
