@@ -43,4 +43,5 @@ extensions = [
     "techblog.shareimage",
     "techblog.social",
     "techblog.findability",
+    "techblog.reproducible",
 ]
