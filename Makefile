@@ -32,7 +32,7 @@ $(VENV)/.test-installed: requirements-test.txt requirements.txt | $(BIN)/python
 venv: $(VENV)/.site-installed
 
 html: $(VENV)/.site-installed ## 本番サイトを _build/html にビルドする（警告はエラー）
-	$(BIN)/sphinx-build -E -W --keep-going -b html . $(BUILDDIR)/html $(SPHINXOPTS)
+	$(BIN)/sphinx-build -E -W --keep-going -b html -d $(BUILDDIR)/doctrees . $(BUILDDIR)/html $(SPHINXOPTS)
 
 test: $(VENV)/.test-installed ## すべてのテストを実行する
 	$(BIN)/python -m pytest $(PYTEST_ARGS)

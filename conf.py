@@ -42,4 +42,8 @@ extensions = [
     "techblog.feeds",
     "techblog.pages",
     "techblog.search",
+    "techblog.shareimage",
+    "techblog.social",
+    "techblog.findability",
+    "techblog.reproducible",
 ]

@@ -63,7 +63,8 @@ def test_sample_feed_contents(sample):
     report = by_link[BASE + "posts/2025/sre-study-group-1-report.html"]
     assert report.authors == ["山本 陽菜", "田中 悠真"]
     assert report.categories[0] == "イベント" and {"勉強会", "SRE", "オンコール"} <= set(report.categories)
-    assert report.summary.startswith("11 月 27 日に開催した社外向け勉強会")
+    assert report.summary.startswith("11 月 27 日に開催した社外向け勉強会「湊 SRE 勉強会 #1」のレポートです。")
+    assert report.title == "「湊 SRE 勉強会 #1」開催レポート：オンコールの負荷をどう減らすか"
     assert report.published == "2025-12-03T18:00:00+09:00"
     # Full text: the last section of the post is in the feed, not just an excerpt.
     html = sample.html("posts/2025/sre-study-group-1-report.html")
