@@ -37,5 +37,6 @@ extensions = [
     "techblog.posts",
     "techblog.ablog_compat",
     "techblog.feeds",
+    "techblog.pages",
     "techblog.safety.extension",
 ]
