@@ -8,8 +8,8 @@ A dotted word is only a domain when its last label is a real top-level domain
 (the Public Suffix List shipped with ``publicsuffixlist``, read offline), so
 ``postgresql.conf``, ``16.4.1`` and ``nginx.conf`` are not names.  Top-level
 domains that are also file extensions or common attribute names (``main.py``,
-``README.md``, ``self.name``, ``logger.info``) only count in a URL, an e-mail
-address or before a port.  Names under private-use suffixes (``.internal``,
+``README.md``, ``self.name``, ``logger.info``) only count in a URL or an e-mail
+address.  Names under private-use suffixes (``.internal``,
 ``.local``, ``.corp``...) are internal host names and always count.
 """
 
@@ -152,10 +152,10 @@ def _hosts(number: int, line: str, config: Config) -> Iterator[Finding]:
         if any(_under(name, d) for d in RESERVED_DOMAINS) or any(_under(name, d) for d in config.allowed_domains):
             continue
         before, after = line[:match.start()], line[match.end():]
-        in_url = before.endswith(("://", "@", "//")) or re.match(r":\d{1,5}(?!\d)|/", after) is not None
+        in_url = before.endswith(("://", "@", "//"))
+        if not in_url and (raw != name or after.startswith("(") or before.endswith(("/", "\\"))):
+            continue  # CamelCase, a call or a path segment: code or a file, not a host
         private = next((s for s in PRIVATE_SUFFIXES if _under(name, s) and name != s), None)
-        if not in_url and (raw != name or after.startswith("(")):
-            continue  # CamelCase or a call: code, not a host
         if private is None:
             suffix = _psl().publicsuffix(name)
             if suffix is None or suffix == name:

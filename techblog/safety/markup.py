@@ -2,7 +2,8 @@
 
 MyST passes raw HTML through to the page, so ``<script>``, ``<iframe>``,
 ``<object>``, event-handler attributes (``onclick``...), ``javascript:`` URLs and
-anything loaded from another origin would end up on our pages.  HTML shown as
+anything loaded from another origin would end up on our pages (``<img>`` is
+checked with the other images, see images).  HTML shown as
 code (in code blocks or backticks) is text and is not checked.  Embeds go
 through the ``{youtube}`` and ``{speakerdeck}`` directives (see embeds).
 """
@@ -63,6 +64,7 @@ def check(source: Source) -> Iterator[Finding]:
             if tag in FORBIDDEN_TAGS:
                 yield Finding(line, "html", tag, f"記事に <{tag}> は書けません（html {tag}）。"
                               f"ほかのサイトのコードやページを読み込むことになるからです。{EMBED_HINT}")
+                continue  # the tag goes; what its attributes do does not matter
             for name, value in attrs:
                 if name.startswith("on"):
                     yield Finding(line, "html", name, f"<{tag}> のイベント属性「{name}」は書けません（html {name}）。"
@@ -70,7 +72,7 @@ def check(source: Source) -> Iterator[Finding]:
                 elif name in URL_ATTRIBUTES and value and BAD_SCHEME.match(value):
                     yield Finding(line, "html", "javascript:", f"<{tag} {name}> に javascript: などのスクリプト URL があります（html javascript:）。"
                                   "普通のリンク（https://...）にしてください")
-                elif name in URL_ATTRIBUTES - {"href", "cite"} and value and EXTERNAL.match(value):
+                elif name in URL_ATTRIBUTES - {"href", "cite"} and tag != "img" and value and EXTERNAL.match(value):
                     yield Finding(line, "html", value, f"<{tag} {name}=\"{value}\"> はほかのサイトから読み込みます（html {value}）。"
                                   "ファイルはリポジトリに置いて相対パスで参照してください。" + EMBED_HINT)
     for located in source.tokens():

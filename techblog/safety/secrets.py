@@ -53,7 +53,7 @@ EXTRA: list[tuple[str, re.Pattern, str]] = [
     ("curl-user", re.compile(r"\b(?:curl|wget|http)\b[^\n]*?\s(?:-u|--user)\s*(?P<q>['\"]?)[^\s:'\"]+:(?P<value>[^\s'\"]+)(?P=q)"),
      "curl の -u に書いたパスワード"),
     ("password-variable", re.compile(
-        r"(?<![\w$])(?:[A-Z][A-Z0-9_]*_)?(?:PASSWORD|PASSWD|PWD|SECRET|TOKEN|API_KEY|APIKEY|SECRET_KEY|ACCESS_KEY|PRIVATE_KEY)\s*=\s*" + VALUE),
+        r"(?<![\w$])[A-Z0-9_]*(?:PASSWORD|PASSWD|PWD|SECRET|TOKEN|API_KEY|APIKEY|SECRET_KEY|ACCESS_KEY|PRIVATE_KEY)\s*=\s*" + VALUE),
      "環境変数に入れたパスワードやトークン"),
     ("password-setting", re.compile(
         r"(?i)^\s*(?:-\s+)?[\"']?[\w.-]*?(?:password|passwd|passphrase|secret|token|api[_-]?key|access[_-]?key|secret[_-]?key|"
