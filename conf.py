@@ -46,4 +46,5 @@ extensions = [
     "techblog.social",
     "techblog.findability",
     "techblog.reproducible",
+    "techblog.safety.extension",
 ]
