@@ -37,4 +37,5 @@ extensions = [
     "techblog.posts",
     "techblog.ablog_compat",
     "techblog.feeds",
+    "techblog.incremental",
 ]
