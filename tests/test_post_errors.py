@@ -110,3 +110,11 @@ def test_registry_mistakes(tmp_path, kind):
     assert build.returncode != 0
     assert any(ln.startswith(f"data/{kind}.yml:{line}:") and message in ln for ln in build.output.splitlines()), build.output
     assert "Traceback" not in build.output
+
+
+def test_a_page_where_ablog_writes_its_listings_is_an_error(tmp_path):
+    site = make_site(tmp_path / "site", {"posts/2026/a.md": post(), "blog.md": "# ブログ\n", "blog/tag/x.md": "# x\n"})
+    build = sphinx_build(site, tmp_path / "out")
+    assert build.returncode != 0
+    assert "blog.md:1: ERROR: blog/ は記事一覧・タグ・著者ページの自動生成に使う場所" in build.output
+    assert "blog/tag/x.md:1: ERROR: blog/ は" in build.output
