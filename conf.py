@@ -47,4 +47,5 @@ extensions = [
     "techblog.findability",
     "techblog.reproducible",
     "techblog.safety.extension",
+    "techblog.incremental",
 ]
