@@ -165,18 +165,18 @@
       const first = pattern.exec(text);
       if (!first) continue;
       const start = Math.max(0, first.index - SNIPPET_CHARS / 3);
-      const window = text.slice(start, start + SNIPPET_CHARS);
+      const part = text.slice(start, start + SNIPPET_CHARS);
       if (start > 0) fragment.append("…");
       let last = 0;
-      pattern.lastIndex = 0;
-      for (const match of window.matchAll(pattern)) {
-        fragment.append(window.slice(last, match.index));
+      pattern.lastIndex = 0; // matchAll copies it from the exec() above
+      for (const match of part.matchAll(pattern)) {
+        fragment.append(part.slice(last, match.index));
         const mark = document.createElement("mark");
         mark.textContent = match[0];
         fragment.append(mark);
         last = match.index + match[0].length;
       }
-      fragment.append(window.slice(last));
+      fragment.append(part.slice(last));
       if (start + SNIPPET_CHARS < text.length) fragment.append("…");
       return fragment;
     }

@@ -50,7 +50,9 @@ def sentences() -> list[str]:
         body = re.sub(r"```.*?```", "", body, flags=re.S)
         for line in body.splitlines():
             if line and not line.startswith(("#", "|", ":", "-", "[", "!", "<", " ", "`")):
-                out += [s + "。" for s in line.split("。") if len(s) > 10]
+                # Links and footnote marks would point nowhere in the generated site.
+                line = re.sub(r"\[\^[^\]]*\]", "", re.sub(r"!?\[([^\]]*)\]\([^)]*\)", r"\1", line))
+                out += [s + "。" for s in line.split("。") if len(s) > 10 and not re.search(r"[{}<>`]", s)]
     return out
 
 
