@@ -12,7 +12,8 @@ from techblog import shareimage
 from .sitebuild import make_site, post, sphinx_build
 
 BLOG = "ミナトクラウド エンジニアブログ"
-LONG_TITLE = "「湊 SRE 勉強会 #1」開催レポート：オンコールの負荷をどう減らすか、アラート疲れと runbook の自動化と新卒のオンコール体験のすべてを一つの記事にまとめて振り返ります"
+LONG_TITLE = ("「湊 SRE 勉強会 #1」開催レポート：オンコールの負荷をどう減らすか、"
+              "アラート疲れと runbook の自動化と新卒のオンコール体験のすべてを一つの記事にまとめて振り返ります")
 
 
 def png(data: bytes) -> Image.Image:
@@ -77,7 +78,7 @@ def test_cards_are_deterministic_and_drawn_only_when_inputs_change(tmp_path):
 
 def test_card_has_ink_where_the_title_author_and_blog_name_are():
     image = png(shareimage.render("日本語のタイトル", ["田中 悠真"], BLOG)).convert("L")
-    dark = lambda box: sum(1 for v in image.crop(box).getdata() if v < 100)  # noqa: E731
+    dark = lambda box: sum(1 for v in image.crop(box).tobytes() if v < 100)  # noqa: E731
     assert dark((110, 110, 1090, 440)) > 2000  # title
     assert dark((110, 485, 600, 535)) > 200  # authors
     assert image.getpixel((10, 10)) < 100 and image.getpixel((600, 100)) > 240  # background, panel
