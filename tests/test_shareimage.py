@@ -64,6 +64,15 @@ def test_long_titles_shrink_and_wrap_at_phrases_never_cut():
     assert lines == ["Kubernetes ノードの", "アップグレードを無停止で", "回す"]
 
 
+def test_a_word_wider_than_the_card_is_broken_not_shrunk_to_nothing():
+    url = "https://example.com/averyveryveryverylongpathwithoutanybreakopportunitiesatallwhatsoeverandmore"
+    face, lines, _ = shareimage.fit_title(f"設定は {url} にあります")
+    assert face.size >= shareimage.WHOLE_WORDS_DOWN_TO
+    assert "".join(lines).replace(" ", "") == f"設定は{url}にあります"
+    # The blog's name alone wraps between its two words, not inside one.
+    assert shareimage.fit_title(BLOG)[1] == ["ミナトクラウド", "エンジニアブログ"]
+
+
 def test_cards_are_deterministic_and_drawn_only_when_inputs_change(tmp_path):
     first = shareimage.render(LONG_TITLE, ["田中 悠真", "鈴木 美咲"], BLOG)
     assert first == shareimage.render(LONG_TITLE, ["田中 悠真", "鈴木 美咲"], BLOG)
