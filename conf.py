@@ -40,8 +40,12 @@ extensions = [
     "techblog.posts",
     "techblog.ablog_compat",
     "techblog.feeds",
+    "techblog.pages",
+    "techblog.search",
     "techblog.shareimage",
     "techblog.social",
     "techblog.findability",
     "techblog.reproducible",
+    "techblog.safety.extension",
+    "techblog.incremental",
 ]

@@ -116,12 +116,12 @@ def _article(app: Sphinx, meta, doctree) -> list[tuple[str, str, str]]:
         if entry := regs.tags.get(tag):
             result.append(("property", "article:tag", entry.label))
     names = "、".join(shareimage.author_names(app, meta))
-    body = doctree.astext() if doctree is not None else ""
+    time = reading.of(app, meta.docname)
     result += [
         ("name", "twitter:label1", "執筆者"),
         ("name", "twitter:data1", names),
         ("name", "twitter:label2", "読了時間"),
-        ("name", "twitter:data2", reading.label(body)),
+        ("name", "twitter:data2", time.label if time else ""),
     ]
     return result
 

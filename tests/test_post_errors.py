@@ -15,6 +15,7 @@ BAD_POSTS = {
     "posts/2026/unreadable-date.md": (post(date="2026/02/03"), 2, "形式が読めません"),
     "posts/2026/broken-yaml.md": (post(tags="[障害対応, PostgreSQL"), 5, "YAML として読めません"),
     "posts/2026/full-width-colon.md": (post(extra="description：説明です"), 6, "全角のコロン"),
+    "posts/2026/hash-in-title.md": (post(title="勉強会 #1 レポート", h1=None), 2, "「 #」から後ろは YAML のコメントとして消えて"),
     "posts/2026/no-title.md": (post(h1=None), 7, "タイトルがありません"),
     "posts/2026/two-titles.md": (post(title="前の題"), 2, "タイトルが二つあります"),
     "posts/2026/two-h1.md": (post(body="# 二つ目\n"), 10, "H1（# 見出し）は記事に一つだけ"),
@@ -110,3 +111,11 @@ def test_registry_mistakes(tmp_path, kind):
     assert build.returncode != 0
     assert any(ln.startswith(f"data/{kind}.yml:{line}:") and message in ln for ln in build.output.splitlines()), build.output
     assert "Traceback" not in build.output
+
+
+def test_a_page_where_ablog_writes_its_listings_is_an_error(tmp_path):
+    site = make_site(tmp_path / "site", {"posts/2026/a.md": post(), "blog.md": "# ブログ\n", "blog/tag/x.md": "# x\n"})
+    build = sphinx_build(site, tmp_path / "out")
+    assert build.returncode != 0
+    assert "blog.md:1: ERROR: blog/ は記事一覧・タグ・著者ページの自動生成に使う場所" in build.output
+    assert "blog/tag/x.md:1: ERROR: blog/ は" in build.output

@@ -93,4 +93,4 @@ def test_preview_shows_drafts_and_scheduled_posts_with_a_banner(builds):
     scheduled = build.html("posts/2026/later-today.html")
     assert "techblog-status-scheduled" in scheduled and "公開予定" in scheduled
     assert "2026年11月28日 09:00 公開" in scheduled
-    assert "techblog-status" not in build.html("posts/2026/published-today.html")
+    assert "techblog-status-banner" not in build.html("posts/2026/published-today.html")

@@ -1,0 +1,341 @@
+"""What the reader's templates show: post header and footer, home, listings, follow links.
+
+Templates in ``_templates/`` get plain dicts from here (``tb_post``,
+``tb_home``, ``tb_follow``) and the function ``tb_card(docname)`` for any post,
+so every date, author, tag and reading time is made the same way everywhere.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+from urllib.parse import quote, urlencode
+
+import budoux
+from docutils import nodes
+from markupsafe import Markup, escape
+from sphinx.application import Sphinx
+
+from . import ablog_compat, jst, posts, reading, registries, related
+from .registries import LINK_KINDS
+
+LATEST_ON_HOME = 10
+EXCERPT_CHARS = 120
+FEED = "blog/atom.xml"
+FOLLOW = (("x", "X"), ("facebook", "Facebook"), ("hatena", "はてなブックマーク"))
+SIDEBARS = ["navbar-logo.html", "search-button-field.html", "sbt-sidebar-nav.html", "techblog/sidebar-blog.html"]
+
+_parser = budoux.load_default_japanese_parser()
+
+
+def phrases(text: str) -> Markup:
+    """Text with ``<wbr>`` between BudouX phrases, so titles break between words."""
+    return Markup("<wbr>").join(escape(chunk) for chunk in _parser.parse(str(text)))
+
+
+def split_title(body: str) -> tuple[str, str]:
+    """The rendered body cut after its first ``</h1>`` (the page title)."""
+    head, sep, rest = body.partition("</h1>")
+    return (head + sep, rest) if sep else ("", body)
+
+
+# -- Data for templates ---------------------------------------------------------
+
+
+def _entry_link(app: Sphinx, kind: str, entry) -> dict:
+    return {"entry": entry, "label": entry.label, "docname": f"{ablog_compat.collection_paths(app)[kind]}/{entry.slug}"}
+
+
+def author_profile(app: Sphinx, entry) -> dict:
+    links = [{"kind": k, "label": LINK_KINDS[k], "url": url} for k, url in (entry.extra.get("links") or {}).items()]
+    return {
+        **_entry_link(app, "author", entry),
+        "title": entry.extra.get("title", ""),
+        "bio": entry.description,
+        "avatar": entry.extra.get("avatar", ""),
+        "links": links,
+    }
+
+
+def card(app: Sphinx, docname: str) -> dict | None:
+    meta = posts.of(app).all.get(docname)
+    if meta is None:
+        return None
+    regs = registries.of(app)
+    title = app.env.titles[docname].astext() if docname in app.env.titles else meta.title
+    time = reading.of(app, docname)
+    authors = [regs.authors.get(a) for a in meta.authors]
+    category = regs.categories.get(meta.category) if meta.category else None
+    series = regs.series.get(meta.series) if meta.series else None
+    return {
+        "docname": docname,
+        "title": title,
+        "date": jst.japanese_date(meta.date),
+        "date_iso": meta.date.isoformat(),
+        "updated": jst.japanese_date(meta.updated) if meta.updated else "",
+        "updated_iso": meta.updated.isoformat() if meta.updated else "",
+        "authors": [author_profile(app, a) for a in authors if a],
+        "category": _entry_link(app, "category", category) if category else None,
+        "tags": [_entry_link(app, "tags", t) for t in (regs.tags.get(x) for x in meta.tags) if t],
+        "series": {"title": series.label, "docname": f"{ablog_compat.collection_paths(app)['series']}/{series.slug}"}
+        if series else None,
+        "description": meta.description or getattr(app.env, "techblog_excerpts", {}).get(docname, ""),
+        "reading": time.label if time else "",
+        "featured": meta.featured,
+    }
+
+
+def _newest_first(app: Sphinx):
+    return sorted(posts.of(app).built().values(), key=lambda m: m.date, reverse=True)
+
+
+def share_links(url: str, title: str) -> list[dict]:
+    return [
+        {"kind": "x", "label": "X でポスト", "url": "https://x.com/intent/post?" + urlencode({"url": url, "text": title})},
+        {"kind": "hatena", "label": "はてなブックマークに追加",
+         "url": "https://b.hatena.ne.jp/add?" + urlencode({"mode": "confirm", "url": url, "title": title})},
+        {"kind": "facebook", "label": "Facebook でシェア",
+         "url": "https://www.facebook.com/sharer/sharer.php?" + urlencode({"u": url})},
+    ]
+
+
+def post_context(app: Sphinx, docname: str) -> dict:
+    meta = posts.of(app).all[docname]
+    built = _newest_first(app)
+    info = card(app, docname)
+    url = app.config.html_baseurl.rstrip("/") + "/" + quote(docname) + ".html"
+    older = [m for m in built if m.date < meta.date]
+    newer = [m for m in built if m.date > meta.date]
+    parts = related.series_parts(meta, built)
+    series = None
+    if parts:
+        index = [p.docname for p in parts].index(docname)
+        series = {
+            **info["series"],
+            "number": index + 1,
+            "total": len(parts),
+            "parts": [card(app, p.docname) for p in parts],
+            "prev": card(app, parts[index - 1].docname) if index > 0 else None,
+            "next": card(app, parts[index + 1].docname) if index + 1 < len(parts) else None,
+        }
+    return {
+        **info,
+        "url": url,
+        "share": share_links(url, info["title"]),
+        "series_nav": series,
+        "related": [card(app, m.docname) for m in related.related(meta, built)],
+        "prev": card(app, older[0].docname) if older else None,
+        "next": card(app, newer[-1].docname) if newer else None,
+    }
+
+
+def home_context(app: Sphinx) -> dict:
+    built = _newest_first(app)
+    years: dict[int, int] = {}
+    for meta in built:
+        years[meta.date.year] = years.get(meta.date.year, 0) + 1
+    return {
+        "tagline": app.config.techblog_site.get("tagline", ""),
+        "featured": [card(app, m.docname) for m in built if m.featured],
+        "latest": [card(app, m.docname) for m in built[:LATEST_ON_HOME]],
+        "years": [{"year": y, "count": n, "docname": f"{app.config.blog_path}/{y}"} for y, n in sorted(years.items(), reverse=True)],
+        "all_docname": app.config.blog_path,
+        "total": len(built),
+    }
+
+
+def follow_links(app: Sphinx) -> list[dict]:
+    social = app.config.techblog_site.get("social") or {}
+    links = [{"kind": k, "label": label, "url": social[k]} for k, label in FOLLOW if social.get(k)]
+    links.append({"kind": "feed", "label": "Atom フィード", "url": None, "path": FEED})
+    return links
+
+
+CATALOG_TITLES = {"tags": "タグ一覧", "category": "カテゴリ一覧", "author": "著者一覧", "archive": "年別アーカイブ"}
+
+
+def listing_context(app: Sphinx, collection) -> dict:
+    """A page listing posts: all posts, a year, a tag, a category or an author."""
+    kind = collection.catalog.name
+    entry = getattr(collection, "entry", None)
+    cards = [c for c in (card(app, post.docname) for post in collection) if c]
+    listing = {"kind": kind, "cards": cards, "description": entry.description if entry else "", "author": None}
+    if kind == "tags":
+        listing["title"] = f"タグ「{collection.name}」の記事"
+    elif kind == "category":
+        listing["title"] = f"カテゴリ「{collection.name}」の記事"
+    elif kind == "author":
+        listing["title"] = f"{collection.name}の記事"
+        listing["author"] = author_profile(app, entry) if entry else None
+        listing["description"] = ""
+    elif kind == "archive":
+        listing["title"] = f"{collection.name}年の記事"
+    else:
+        listing["title"] = "すべての記事"
+    return listing
+
+
+def catalog_context(app: Sphinx, catalog) -> dict:
+    collections = [c for c in catalog if len(c)]
+    items = [{"label": f"{c.name}年" if catalog.name == "archive" else str(c.name), "docname": c.docname,
+              "count": len(c), "entry": getattr(c, "entry", None)} for c in collections]
+    if catalog.name == "author":
+        for item in items:
+            item["author"] = author_profile(app, item["entry"]) if item["entry"] else None
+    return {"kind": catalog.name, "title": CATALOG_TITLES.get(catalog.name, str(catalog.name)), "items": items}
+
+
+def series_pages(app: Sphinx):
+    """A page per series: its description and every part in order."""
+    built = sorted(posts.of(app).built().values(), key=lambda m: m.date)
+    for entry in registries.of(app).series:
+        parts = [card(app, m.docname) for m in built if m.series == entry.id]
+        if parts:
+            docname = f"{ablog_compat.collection_paths(app)['series']}/{entry.slug}"
+            yield docname, {"title": entry.label, "tb_series": {"entry": entry, "parts": parts}}, "techblog/series.html"
+
+
+# -- Sphinx events ---------------------------------------------------------------
+
+
+def _excerpt(app: Sphinx, doctree) -> None:
+    """The first paragraph of a post, for listings when it has no description."""
+    if app.env.docname not in posts.of(app).all:
+        return
+    for para in doctree.findall(nodes.paragraph):
+        text = " ".join(para.astext().split())
+        if text:
+            if len(text) > EXCERPT_CHARS:
+                text = text[:EXCERPT_CHARS].rstrip() + "…"
+            if not hasattr(app.env, "techblog_excerpts"):
+                app.env.techblog_excerpts = {}
+            app.env.techblog_excerpts[app.env.docname] = text
+            return
+
+
+def _purge(app, env, docname) -> None:
+    getattr(env, "techblog_excerpts", {}).pop(docname, None)
+
+
+def _merge(app, env, docnames, other) -> None:
+    if not hasattr(env, "techblog_excerpts"):
+        env.techblog_excerpts = {}
+    for docname in docnames:
+        if docname in getattr(other, "techblog_excerpts", {}):
+            env.techblog_excerpts[docname] = other.techblog_excerpts[docname]
+
+
+def _page_context(app: Sphinx, pagename: str, templatename: str, context: dict, doctree) -> None:
+    context["tb_card"] = lambda docname: card(app, docname)
+    context["tb_author"] = lambda entry: author_profile(app, entry)
+    context["tb_split_title"] = split_title
+    context["tb_follow"] = follow_links(app)
+    context["tb_blog_path"] = app.config.blog_path
+    context["tb_collection_paths"] = ablog_compat.collection_paths(app)
+    context["tb_series_list"] = [
+        {"label": e.label, "docname": f"{ablog_compat.collection_paths(app)['series']}/{e.slug}"}
+        for e in registries.of(app).series
+        if any(m.series == e.id for m in posts.of(app).built().values())
+    ]
+    if pagename in posts.of(app).built() and doctree is not None:
+        context["tb_post"] = post_context(app, pagename)
+    if pagename == app.config.root_doc:
+        context["tb_home"] = home_context(app)
+    if templatename == "ablog/collection.html":
+        context["tb_listing"] = listing_context(app, context["collection"])
+        context["title"] = context["feed_title"] = context["tb_listing"]["title"]
+    if templatename == "ablog/catalog.html":
+        context["tb_catalog"] = catalog_context(app, context["catalog"])
+        context["title"] = context["tb_catalog"]["title"]
+
+
+def _collect_pages(app: Sphinx):
+    yield from series_pages(app)
+
+
+def _builder_inited(app: Sphinx) -> None:
+    templates = getattr(app.builder, "templates", None)
+    if templates is not None and hasattr(templates, "environment"):
+        templates.environment.filters["phrases"] = phrases
+    _drop_drafts_page(app)
+
+
+def _drop_drafts_page(app: Sphinx) -> None:
+    """ablog writes ``blog/drafts.html`` in every build, listing every unpublished post.
+
+    Drafts never reach a production build (techblog.posts excludes them) and the
+    preview shows them in place, so the page is dropped: ablog's page generator is
+    wrapped to skip it (ablog 0.11 has no setting for this).
+    """
+    from ablog.post import generate_archive_pages
+
+    drafts = f"{app.config.blog_path}/drafts"
+
+    def without_drafts(app):
+        for page in generate_archive_pages(app) or ():
+            if page[0] != drafts:
+                yield page
+
+    listeners = app.events.listeners.get("html-collect-pages", [])
+    for listener in listeners:
+        if listener.handler is generate_archive_pages:
+            app.disconnect(listener.id)
+            app.connect("html-collect-pages", without_drafts, priority=listener.priority)
+
+
+def _config_inited(app: Sphinx, config) -> None:
+    # pydata-sphinx-theme reads the mode from html_context; left empty, its
+    # script logs "Got invalid theme mode: ." on every page.
+    config.html_context = {"default_mode": "auto", **(config.html_context or {})}
+    config.html_sidebars = {"**": SIDEBARS, **(config.html_sidebars or {})}
+    # Without an icon every first page view logs a 404 for /favicon.ico.
+    config.html_favicon = config.html_favicon or "_static/favicon.svg"
+
+
+def _copy_avatars(app: Sphinx, exception) -> None:
+    """Avatars named outside ``_static`` are copied to the same path in the output."""
+    if exception is not None or app.builder.format != "html":
+        return
+    for entry in registries.of(app).authors:
+        avatar = entry.extra.get("avatar")
+        if avatar:
+            target = Path(app.outdir) / avatar
+            if not target.exists():
+                target.parent.mkdir(parents=True, exist_ok=True)
+                shutil.copyfile(Path(app.srcdir) / avatar, target)
+
+
+def _add_theme_catalog(app: Sphinx) -> None:
+    """sphinx-book-theme translates through its own ``booktheme`` catalog, whose ja
+    file lacks some strings (e.g. "Suggest edit").  Ours is compiled and added as a
+    fallback; Sphinx only compiles the ``sphinx`` catalog by itself."""
+    from babel.messages.mofile import write_mo
+    from babel.messages.pofile import read_po
+
+    folder = Path(app.srcdir) / "locales" / str(app.config.language or "en") / "LC_MESSAGES"
+    po = folder / "booktheme.po"
+    if not po.exists():
+        return
+    mo = po.with_suffix(".mo")
+    if not mo.exists() or mo.stat().st_mtime < po.stat().st_mtime:
+        with po.open("rb") as src, mo.open("wb") as out:
+            write_mo(out, read_po(src))
+    app.add_message_catalog("booktheme", str(Path(app.srcdir) / "locales"))
+
+
+def setup(app: Sphinx) -> dict:
+    app.setup_extension("sphinx_book_theme")
+    _add_theme_catalog(app)
+    app.setup_extension("techblog.ablog_compat")
+    app.setup_extension("techblog.reading")
+    app.connect("config-inited", _config_inited)
+    app.add_css_file("techblog.css")
+    app.add_js_file("techblog.js", loading_method="defer")
+    app.connect("builder-inited", _builder_inited, priority=900)
+    app.connect("doctree-read", _excerpt)
+    app.connect("env-purge-doc", _purge)
+    app.connect("env-merge-info", _merge)
+    app.connect("html-page-context", _page_context)
+    app.connect("html-collect-pages", _collect_pages)
+    app.connect("build-finished", _copy_avatars)
+    return {"version": "1", "parallel_read_safe": True, "parallel_write_safe": True}
