@@ -44,16 +44,6 @@ def _configure(app: Sphinx, config) -> None:
     config.redirect_html_template_file = str(REDIRECT_TEMPLATE)
 
 
-def _empty_toctree_on_404(app: Sphinx, pagename: str, templatename: str, context: dict, doctree) -> None:
-    """sphinx-notfound-page's ``toctree`` returns None on a site without a
-    toctree, and pydata-sphinx-theme's sidebar then fails on it; Sphinx's own
-    returns an empty string, which the theme handles."""
-    if pagename != NOT_FOUND or "toctree" not in context:
-        return
-    toctree = context["toctree"]
-    context["toctree"] = lambda *args, **kwargs: toctree(*args, **kwargs) or ""
-
-
 # -- redirects ------------------------------------------------------------------
 
 def old_page(path: str) -> str:
@@ -153,7 +143,5 @@ def setup(app: Sphinx) -> dict:
     app.connect("config-inited", _configure, priority=600)
     app.connect("html-collect-pages", _set_redirects, priority=100)
     app.connect("html-page-context", _record_page)
-    # After notfound's finalize_media (400), before the theme's sidebar rendering (500).
-    app.connect("html-page-context", _empty_toctree_on_404, priority=450)
     app.connect("build-finished", _write_sitemap)
     return {"version": "1", "parallel_read_safe": True, "parallel_write_safe": True}
