@@ -75,6 +75,10 @@ def test_listing_page_has_website_preview(sample):
     assert one(found, "og:image") == BASE + "_social/site.png"
     assert one(found, "twitter:card") == "summary_large_image"
     assert "article:published_time" not in found and "twitter:label1" not in found
+    series = metas(sample.html("blog/series/pg16-migration.html"))
+    assert one(series, "description").startswith("社内共有データベースクラスタを PostgreSQL 12 から 16 へ")  # data/series.yml
+    assert one(metas(sample.html("blog/2025.html")), "description") == "ミナトクラウド エンジニアブログの2025年の記事の一覧です。"
+    assert one(metas(sample.html("blog/tag.html")), "description") == "ミナトクラウド エンジニアブログのタグ一覧です。"
     home = metas(sample.html("index.html"))
     assert one(home, "og:title") == "ミナトクラウド エンジニアブログ"
     assert one(home, "description").startswith("マネージドサービスを支えるエンジニアが")
