@@ -80,6 +80,21 @@ def _parser():
     return budoux.load_default_japanese_parser()
 
 
+# Characters that never start a line (kinsoku shori): closing brackets and punctuation.
+NO_LINE_START = set("、。，．,.：:；;？！?!）)」』】〕〉》]}ー…‥・ぁぃぅぇぉっゃゅょゎァィゥェォッャュョヮヵヶ")
+
+
+def _phrases(text: str) -> list[str]:
+    """BudouX phrases, with a phrase that starts with closing punctuation joined to the one before."""
+    phrases: list[str] = []
+    for phrase in _parser().parse(text):
+        if phrases and phrase[:1] in NO_LINE_START:
+            phrases[-1] += phrase
+        else:
+            phrases.append(phrase)
+    return phrases
+
+
 def wrap(text: str, face: ImageFont.FreeTypeFont, width: int, anywhere: bool = False) -> list[str] | None:
     """Lines of at most *width* pixels, broken between BudouX phrases, else at spaces.
 
@@ -87,7 +102,7 @@ def wrap(text: str, face: ImageFont.FreeTypeFont, width: int, anywhere: bool = F
     unless *anywhere* allows breaking it between any two characters.
     """
     pieces: list[str] = []
-    for phrase in _parser().parse(text):
+    for phrase in _phrases(text):
         if face.getlength(phrase.strip()) <= width:
             pieces.append(phrase)
             continue

@@ -62,6 +62,9 @@ def test_long_titles_shrink_and_wrap_at_phrases_never_cut():
     assert not any(line.startswith(("ト", "ル", "告", "す")) for line in lines[1:])
     lines = shareimage.wrap("Kubernetes ノードのアップグレードを無停止で回す", shareimage.font(72), width)
     assert lines == ["Kubernetes ノードの", "アップグレードを無停止で", "回す"]
+    # No line starts with closing punctuation (BudouX gives "：なぜ今、" as a phrase).
+    _face, lines, _ = shareimage.fit_title("PostgreSQL 16 移行記（1）：なぜ今、どうやって移行するのか")
+    assert not any(line[0] in shareimage.NO_LINE_START for line in lines), lines
 
 
 def test_a_word_wider_than_the_card_is_broken_not_shrunk_to_nothing():
