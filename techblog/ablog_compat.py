@@ -22,10 +22,11 @@ from __future__ import annotations
 from datetime import datetime
 
 import ablog.blog
+import ablog.post
 from ablog.blog import Blog, Collection
 from sphinx.application import Sphinx
 
-from . import registries
+from . import posts, registries
 
 ablog.blog.TOMORROW = datetime.max
 
@@ -58,9 +59,25 @@ def _turn_off_ablog_feeds(app: Sphinx, config) -> None:
     config.blog_feed_archives = False
 
 
+def _archive_pages_without_drafts(app: Sphinx):
+    """ablog always writes ``blog/drafts.html``; production must show no trace of drafts."""
+    preview = posts.of(app).preview
+    for page in ablog.post.generate_archive_pages(app):
+        if preview or page[0] != Blog(app).drafts.docname:
+            yield page
+
+
+def _replace_listener(app: Sphinx, event: str, old, new) -> None:
+    for listener in list(app.events.listeners[event]):
+        if listener.handler is old:
+            app.disconnect(listener.id)
+            app.connect(event, new, priority=listener.priority)
+
+
 def setup(app: Sphinx) -> dict:
     app.setup_extension("ablog")
-    app.setup_extension("techblog.registries")
+    app.setup_extension("techblog.posts")
     app.connect("config-inited", _turn_off_ablog_feeds)
     app.connect("builder-inited", _install_collections)
+    _replace_listener(app, "html-collect-pages", ablog.post.generate_archive_pages, _archive_pages_without_drafts)
     return {"version": "1", "parallel_read_safe": True, "parallel_write_safe": True}

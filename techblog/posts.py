@@ -87,6 +87,9 @@ def _config_inited(app: Sphinx, config) -> None:
     catalog, problems = scan(Path(app.srcdir), regs, jst.now(), preview)
     app._techblog_catalog = catalog
     report_all(app, problems)
+    report_all(app, _generated_page_clashes(Path(app.srcdir), config.blog_path))
+    if preview:
+        app.add_css_file("techblog-status.css")
     config.exclude_patterns = sorted(set(config.exclude_patterns) | set(catalog.excluded()))
 
 
@@ -110,6 +113,16 @@ def _title_as_heading(app: Sphinx, docname: str, source: list[str]) -> None:
     else:
         lines.insert(end + 1, heading)
     source[0] = "\n".join(lines)
+
+
+def _generated_page_clashes(root: Path, blog_path: str) -> list[Problem]:
+    """ablog writes the listing pages under ``blog_path`` and silently overwrites a page of the same name."""
+    clashes = [root / f"{blog_path}.md"] + sorted((root / blog_path).rglob("*.md"))
+    return [
+        Problem(path.relative_to(root).as_posix(), 1,
+                f"{blog_path}/ は記事一覧・タグ・著者ページの自動生成に使う場所なので、このページは上書きされてしまいます。別の名前にしてください")
+        for path in clashes if path.is_file()
+    ]
 
 
 class InjectPost(SphinxTransform):

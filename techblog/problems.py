@@ -18,11 +18,11 @@ logger = logging.getLogger("techblog")
 @dataclass(frozen=True, order=True)
 class Problem:
     path: str  # relative to the project root, with forward slashes
-    line: int  # 1-based; 0 when the problem is about the whole file
+    line: int  # 1-based; 0 when the problem is about the whole file (shown as line 1)
     message: str
 
     def location(self) -> str:
-        return f"{self.path}:{self.line}" if self.line else self.path
+        return f"{self.path}:{max(self.line, 1)}"
 
 
 def report(app: Sphinx, problem: Problem) -> None:

@@ -98,7 +98,12 @@ class Registry:
 
     def unknown_message(self, key: str) -> str:
         hint = self.suggestions(key)
-        near = f"近いもの: {', '.join(hint)}。" if hint else f"登録済み: {', '.join(sorted(self.entries)[:12])}。"
+        if hint:
+            near = f"近いもの: {', '.join(hint)}。"
+        elif self.entries:
+            near = f"登録済み: {', '.join(sorted(self.entries)[:12])}。"
+        else:
+            near = "まだ一つも登録されていません。"
         return (
             f"{self.kind.noun}「{key}」は登録されていません。{near}"
             f"新しい{self.kind.noun}なら {self.path} に追加してください"
