@@ -4,6 +4,7 @@ import re
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import expect
 
 from .browser import PageWatch, screenshot
 
@@ -44,7 +45,7 @@ def test_walk_home_post_tag_author_category_series(page):
     # copy-link copies the post's address and says so
     page.context.grant_permissions(["clipboard-read", "clipboard-write"])
     page.locator(".tb-share__copy").click()
-    assert page.locator(".tb-share__status").inner_text() == "リンクをコピーしました"
+    expect(page.locator(".tb-share__status")).to_have_text("リンクをコピーしました")  # waits for the clipboard
     assert page.evaluate("navigator.clipboard.readText()") == "https://tech.minato-cloud.example/" + POST
 
     # post -> tag
