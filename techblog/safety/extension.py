@@ -19,7 +19,7 @@ from sphinx.application import Sphinx
 from sphinx.util import logging
 
 from ..problems import Problem, report, report_all
-from . import addresses, config, embeds, images, links, markup, secrets, suppress
+from . import addresses, config, embeds, escaping, images, links, markup, secrets, suppress
 from .source import Finding, Source
 
 logger = logging.getLogger("techblog")
@@ -116,6 +116,7 @@ def _watch_missing_references(app: Sphinx) -> None:
 def setup(app: Sphinx) -> dict:
     app.setup_extension("techblog.problems")
     embeds.register(app)
+    escaping.register(app)
     app.connect("builder-inited", _builder_inited)
     app.connect("env-before-read-docs", _check_pages)
     app.connect("build-finished", _summary, priority=800)
