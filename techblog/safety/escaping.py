@@ -1,6 +1,6 @@
 """Writer text stays text where the theme puts it in the page unescaped.
 
-sphinx-book-theme 1.4.0 sets ``pagetitle`` to the plain text of the page's first
+sphinx-book-theme 1.4.0 (since its PR #126; no upstream issue found) sets ``pagetitle`` to the plain text of the page's first
 heading and writes it as ``<h1>{{ pagetitle }}</h1>`` (print-only header, in
 layout.html), so a title such as ``<img src=x onerror=...>``, or a heading with
 ``<script>`` in inline code, becomes markup on every page.  It is escaped here,

@@ -24,7 +24,7 @@ from detect_secrets.core.scan import scan_line
 from detect_secrets.settings import get_settings, transient_settings
 
 from .source import Finding, Source
-from .suppress import is_allow_line
+from .suppress import scannable
 
 LEFT_OUT = {"Base64HighEntropyString", "HexHighEntropyString", "IPPublicDetector"}
 
@@ -50,7 +50,7 @@ EXTRA: list[tuple[str, re.Pattern, str]] = [
      "コマンドラインのパスワードやトークン"),
     ("mysql-password", re.compile(r"\bmysql(?:dump|admin|sh)?\b[^\n]*?\s-p" + VALUE), "mysql の -p に続くパスワード"),
     ("sshpass", re.compile(r"\bsshpass\s+-p\s*" + VALUE), "sshpass のパスワード"),
-    ("curl-user", re.compile(r"\b(?:curl|wget|http)\b[^\n]*?\s(?:-u|--user)\s*(?P<q>['\"]?)[^\s:'\"]+:(?P<value>[^\s'\"]+)(?P=q)"),
+    ("curl-user", re.compile(r"\b(?:curl|wget|http)\b[^\n]*?\s(?:-u|--user)\s*(?P<q>['\"]?)[^\s:'\"]+:(?P<value>[!-~]+?)(?P=q)(?=$|\s)"),
      "curl の -u に書いたパスワード"),
     ("password-variable", re.compile(
         r"(?<![\w$])[A-Z0-9_]*(?:PASSWORD|PASSWD|PWD|SECRET|TOKEN|API_KEY|APIKEY|SECRET_KEY|ACCESS_KEY|PRIVATE_KEY)\s*=\s*" + VALUE),
@@ -110,8 +110,8 @@ def check(source: Source) -> Iterator[Finding]:
     with transient_settings({"plugins_used": _plugins()}):
         get_settings().disable_filters("detect_secrets.filters.allowlist.is_line_allowlisted")
         for index in sorted(candidate_lines(source.text)):
-            if not is_allow_line(lines[index]):
-                yield from _line(index + 1, lines[index])
+            if line := scannable(lines[index]):
+                yield from _line(index + 1, line)
 
 
 def _line(number: int, line: str) -> Iterator[Finding]:
