@@ -9,9 +9,10 @@ BIN          = $(VENV)/bin
 SPHINXOPTS  ?=
 BUILDDIR    ?= _build
 PORT        ?= 8000
+N           ?= 1000
 
 .DEFAULT_GOAL := help
-.PHONY: help html test livehtml clean new-post lint venv
+.PHONY: help html test bench livehtml clean new-post lint venv
 
 help: ## この一覧を表示する
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -32,7 +33,7 @@ $(VENV)/.test-installed: requirements-test.txt requirements.txt | $(BIN)/python
 venv: $(VENV)/.site-installed
 
 html: $(VENV)/.site-installed ## 本番サイトを _build/html にビルドする（警告はエラー）
-	$(BIN)/sphinx-build -E -W --keep-going -b html . $(BUILDDIR)/html $(SPHINXOPTS)
+	$(BIN)/sphinx-build -E -W --keep-going -b html -d $(BUILDDIR)/doctrees . $(BUILDDIR)/html $(SPHINXOPTS)
 
 test: $(VENV)/.test-installed ## すべてのテストを実行する
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
@@ -45,8 +46,11 @@ new-post: $(VENV)/.site-installed ## 新しい記事を作る（例: make new-po
 	$(BIN)/python -m techblog.newpost --slug "$(SLUG)" --title "$(TITLE)" --author "$(AUTHOR)" \
 	  --category "$(CATEGORY)" --tags "$(TAGS)"
 
+bench: $(VENV)/.site-installed ## 記事 N 本（既定 1000）でビルド時間・メモリ・ページの重さを測り、素の構成と比べる（例: make bench N=200）
+	$(BIN)/python tools/bench.py --posts $(N) $(BENCHOPTS)
+
 lint: $(VENV)/.test-installed ## Python のコードを ruff で検査する
-	$(BIN)/ruff check techblog tests conf.py
+	$(BIN)/ruff check techblog tests tools conf.py
 
 clean: ## ビルド結果を消す（.venv は残す）
 	rm -rf $(BUILDDIR)

@@ -16,6 +16,9 @@ techblog_site = {
     "イベントの報告、設計と運用の知見をお届けします。",
     # Read the Docs sets READTHEDOCS_CANONICAL_URL; elsewhere the production URL.
     "base_url": os.environ.get("READTHEDOCS_CANONICAL_URL", "https://tech.minato-cloud.example/"),
+    # Start of every feed entry id. Never change it once the blog is public:
+    # feed readers would show every post as new again.
+    "feed_id": "tag:tech.minato-cloud.example,2025:",
     "repository": "https://github.com/minato-cloud/engineering-blog",
     "branch": "main",
     "social": {
@@ -38,5 +41,11 @@ extensions = [
     "techblog.ablog_compat",
     "techblog.feeds",
     "techblog.pages",
+    "techblog.search",
+    "techblog.shareimage",
+    "techblog.social",
+    "techblog.findability",
+    "techblog.reproducible",
     "techblog.safety.extension",
+    "techblog.incremental",
 ]

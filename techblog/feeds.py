@@ -8,6 +8,7 @@ a post, dates in Japan time, ids that do not change when a post moves, and an
 
 from __future__ import annotations
 
+from html import escape as html_escape
 from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 
@@ -31,7 +32,18 @@ def _absolute(html: str, page_url: str) -> str:
         return html
     fragment = lxml.html.fragment_fromstring(html, create_parent="div")
     fragment.make_links_absolute(page_url, resolve_base_href=False)
-    return "".join(lxml.html.tostring(child, encoding="unicode") for child in fragment) if len(fragment) else html
+    text = html_escape(fragment.text or "", quote=False)
+    return text + "".join(lxml.html.tostring(child, encoding="unicode") for child in fragment)
+
+
+def id_prefix(app: Sphinx) -> str | None:
+    """The fixed start of every feed and entry id (``techblog_site["feed_id"]``).
+
+    Ids must not change when the blog moves host or is built on a preview URL,
+    so they are not made from ``base_url``.
+    """
+    prefix = app.config.techblog_site.get("feed_id")
+    return prefix if prefix else None
 
 
 class FeedWriter:
@@ -46,11 +58,23 @@ class FeedWriter:
         return urljoin(self.base_url, self.app.builder.get_target_uri(docname))
 
     def entry_id(self, post) -> str:
-        """``tag:`` URI from the host, the publication date and the first URL the post had."""
+        """``tag:`` URI (RFC 4151) naming the first URL the post had.
+
+        With ``feed_id`` set the id is that prefix and the path, so it survives
+        a new host and a corrected date; without it, the host of ``base_url``
+        and the publication date stand in.
+        """
         meta = self.app._techblog_catalog.all.get(post.docname)
         first_path = meta.redirect_from[0] if meta and meta.redirect_from else self.app.builder.get_target_uri(post.docname)
+        prefix = id_prefix(self.app)
+        if prefix:
+            return prefix + first_path
         host = urlsplit(self.base_url).hostname or "localhost"
         return f"tag:{host},{jst.to_jst(post.date):%Y-%m-%d}:/{first_path}"
+
+    def feed_id(self, docname: str) -> str:
+        prefix = id_prefix(self.app)
+        return prefix + docname if prefix else urljoin(self.base_url, docname)
 
     def content(self, post) -> str:
         if post.docname not in self._html:
@@ -64,7 +88,7 @@ class FeedWriter:
             return
         feed_url = urljoin(self.base_url, docname)
         feed = FeedGenerator()
-        feed.id(feed_url)
+        feed.id(self.feed_id(docname))
         feed.title(title)
         feed.subtitle(self.app.config.techblog_site.get("tagline") or title)
         feed.link(href=self.url(page_docname), rel="alternate")
@@ -85,7 +109,10 @@ class FeedWriter:
             for author in post.author:
                 entry.author({"name": author.name, "uri": self.url(author.docname)})
             for collection in list(post.category) + list(post.tags):
-                entry.category({"term": collection.name, "scheme": self.url(collection.docname)})
+                # The scheme names the vocabulary (the list of all categories
+                # or tags), not the category itself (RFC 4287 4.2.2.2).
+                scheme = self.url(collection.catalog.docname)
+                entry.category({"term": collection.name, "label": collection.name, "scheme": scheme})
             summary = (meta.description if meta and meta.description else
                        "".join(p.astext() for p in post.excerpt)).strip()
             if summary:
@@ -118,20 +145,32 @@ def _write_feeds(app: Sphinx):
     yield from ()
 
 
+def _feed_of_page(app: Sphinx) -> dict[str, tuple[str, str]]:
+    """Listing page docname -> (feed docname, title), for the feeds that are written."""
+    if not hasattr(app, "_techblog_feeds"):
+        app._techblog_feeds = {page: (docname, title) for _posts, docname, title, page in feeds(app)}
+    return app._techblog_feeds
+
+
 def _autodiscovery(app: Sphinx, pagename: str, templatename: str, context: dict, doctree) -> None:
     if app.builder.format != "html":
         return
     blog = Blog(app)
     links = [(feed_docname(None, blog.blog_path), app.config.techblog_site["title"])]
     collection = context.get("collection")
-    if collection is not None and getattr(collection, "docname", None) != blog.posts.docname and len(collection):
-        links.append((feed_docname(collection.docname, blog.blog_path), f"{collection.name} の新着記事"))
+    # Only collections that have a feed: year archives and empty tags have none.
+    own = _feed_of_page(app).get(getattr(collection, "docname", None)) if collection is not None else None
+    if own and own[0] != links[0][0]:
+        links.append((own[0], f"{collection.name} の新着記事"))
     base = context.get("pathto")
     tags = "".join(
         f'<link rel="alternate" type="application/atom+xml" title="{_attr(title)}" href="{base(href, 1)}">\n'
         for href, title in links
     )
     context["metatags"] = context.get("metatags", "") + tags
+    # ablog's page.html announces its own feed (English title, the site feed on
+    # tag pages); with ``feed_path`` empty it announces none.
+    context["feed_path"] = None
 
 
 def _attr(text: str) -> str:
@@ -142,5 +181,5 @@ def setup(app: Sphinx) -> dict:
     app.setup_extension("techblog.ablog_compat")
     app.add_config_value("techblog_feed_length", 20, "html", types=[int])
     app.connect("html-collect-pages", _write_feeds, priority=900)
-    app.connect("html-page-context", _autodiscovery)
+    app.connect("html-page-context", _autodiscovery, priority=900)
     return {"version": "1", "parallel_read_safe": True, "parallel_write_safe": True}

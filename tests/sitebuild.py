@@ -30,8 +30,11 @@ class Build:
         return sorted(p.relative_to(self.out).as_posix() for p in self.out.rglob("*") if p.is_file())
 
 
-def sphinx_build(src: Path, out: Path, *args: str, env: dict | None = None, preview: bool = False) -> Build:
-    cmd = [sys.executable, "-m", "sphinx", "-E", "-W", "--keep-going", "-b", "html", str(src), str(out), *args]
+def sphinx_build(src: Path, out: Path, *args: str, env: dict | None = None, preview: bool = False,
+                 reread: bool = True) -> Build:
+    """Build *src* into *out*; ``reread=False`` keeps the saved environment (an incremental build)."""
+    cmd = [sys.executable, "-m", "sphinx", *(["-E"] if reread else []), "-W", "--keep-going", "-b", "html",
+           str(src), str(out), *args]
     if preview:
         cmd += ["-D", "techblog_preview=1"]
     full_env = {**os.environ, "PYTHONPATH": str(ROOT), "PYTHONHASHSEED": "0", **(env or {})}

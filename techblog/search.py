@@ -1,0 +1,285 @@
+"""Japanese full-text search on static hosting: a chunked character-bigram index.
+
+Why not stock Sphinx search: it segments Japanese with TinySegmenter when
+indexing but not the typed query (Sphinx #13395: 運用ノウハウ finds nothing,
+運用 ノウハウ finds it), drops one-character words, and the book theme loads the
+whole ``searchindex.js`` on every page.  Why not Pagefind: its index (Lindera)
+and query (Intl.Segmenter) tokenizers disagree (Pagefind #1237), so katakana
+compounds such as コネクションプール find nothing, and it falls back to
+unrelated pages when nothing matches.  docs/tech/search.md has the numbers.
+
+The index needs no segmenter at all: both sides NFKC-normalize and lowercase,
+then cut runs of kanji/kana into overlapping two-character tokens (plus single
+kanji/katakana) and Latin/digit runs into words.  ``_static/search.js``
+implements the same rules; tests/test_search.py checks they agree.
+
+Output, written at ``build-finished`` so ``make html`` and Read the Docs make it:
+``_search/manifest.json`` (document count, shard count), ``_search/shard/<n>.json``
+(postings of the tokens hashing to n), ``_search/doc/<id>.json`` (title, URL,
+date, text for the snippet).  A query fetches the manifest, one shard per
+distinct token and one document file per shown result, whatever the blog size.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import shutil
+import unicodedata
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+
+import jinja2.ext
+from lxml import html as lxml_html
+from sphinx.application import Sphinx
+
+from . import jst, posts, registries
+from .problems import Problem, report
+
+OUT_DIR = "_search"
+TEMPLATES = Path(__file__).parent / "templates"
+TARGET_SHARD_BYTES = 8 * 1024
+MAX_SHARDS = 1 << 14
+
+# Field weights: one title or tag hit outweighs any number of body mentions
+# (the body part is a saturating BM25 term below 2.2).
+TITLE_WEIGHT = 8.0
+TAG_WEIGHT = 6.0
+BM25_K1 = 1.2
+BM25_B = 0.75
+
+HIRAGANA = "\u3041-\u3096\u309d\u309e"
+KATAKANA = "\u30a1-\u30fa\u30fc-\u30fe\u31f0-\u31ff"
+KANJI = "\u3005-\u3007\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+TOKEN_RE = re.compile(f"[{HIRAGANA}{KATAKANA}{KANJI}]+|[0-9a-z_\u00c0-\u024f\u0370-\u03ff\u0400-\u04ff]+")
+HIRAGANA_RE = re.compile(f"[{HIRAGANA}]")
+ALNUM_PARTS_RE = re.compile("[0-9]+|[^0-9]+")
+CJK_RE = re.compile(f"[{HIRAGANA}{KATAKANA}{KANJI}]")
+# What is in the article but is not the page's own text: permalink marks,
+# ablog's prev/next links, preview banners, and anything a template marks with
+# the class techblog-search-ignore (share buttons, related posts...).
+NOT_CONTENT = " | ".join([
+    './/a[contains(@class, "headerlink")]', ".//script", ".//style", ".//nav",
+    './/*[contains(@class, "ablog__")]', './/*[contains(@class, "techblog-status-banner")]',
+    './/*[contains(concat(" ", @class, " "), " techblog-search-ignore ")]',
+])
+BLOCK_TAGS = {"p", "li", "dt", "dd", "pre", "div", "section", "blockquote", "tr", "td", "th", "h1", "h2", "h3",
+              "h4", "h5", "h6", "figcaption", "caption", "table", "ul", "ol", "dl", "br"}
+
+
+def normalize(text: str) -> str:
+    """NFKC (ＡＷＳ -> AWS, ｶﾀｶﾅ -> カタカナ) and lower case: the same on both sides."""
+    return unicodedata.normalize("NFKC", text).lower()
+
+
+def tokens(text: str) -> list[str]:
+    """Index tokens of *text*: bigrams of kana/kanji runs, single kanji/katakana, Latin/digit words."""
+    out: list[str] = []
+    for run in TOKEN_RE.findall(normalize(text)):
+        if not CJK_RE.match(run):
+            # "PostgreSQL16" and "PostgreSQL 16" must meet: letters and digits
+            # are also indexed apart.
+            parts = ALNUM_PARTS_RE.findall(run)
+            out.extend(parts if len(parts) > 1 else [])
+            out.append(run)
+            continue
+        out.extend(ch for ch in run if not HIRAGANA_RE.match(ch))
+        out.extend(run[i:i + 2] for i in range(len(run) - 1))
+    return out
+
+
+def shard_of(token: str, shards: int) -> int:
+    """FNV-1a over code points, as search.js computes it."""
+    h = 0x811C9DC5
+    for ch in token:
+        h ^= ord(ch)
+        h = (h * 0x01000193) & 0xFFFFFFFF
+    return h % shards
+
+
+@dataclass
+class Page:
+    url: str
+    title: str
+    date: str  # 2026年1月21日 for posts, "" for docs
+    tags: list[str]  # labels and aliases
+    text: str
+
+
+# -- Which pages: published posts and docs, read from the written HTML -----------
+
+
+def indexable(app: Sphinx) -> list[str]:
+    catalog = posts.of(app)
+    names = []
+    for docname in sorted(app.env.found_docs):
+        if docname.startswith("posts/"):
+            # Drafts and scheduled posts are excluded from production builds; the
+            # live preview builds them, but they never enter the index.
+            if catalog.status(docname) == "published":
+                names.append(docname)
+        elif docname.startswith("docs/"):
+            names.append(docname)
+    return names
+
+
+def _text(element) -> str:
+    for el in element.iter():
+        if isinstance(el.tag, str) and el.tag in BLOCK_TAGS:
+            el.tail = "\n" + (el.tail or "")
+    return re.sub(r"\s+", " ", element.text_content()).strip()
+
+
+def read_page(app: Sphinx, docname: str) -> Page | None:
+    path = Path(app.outdir) / app.builder.get_target_uri(docname)
+    if not path.is_file():
+        return None
+    tree = lxml_html.fromstring(path.read_bytes().decode("utf-8"))
+    article = next(iter(tree.xpath('//article[contains(@class, "bd-article")]')), None)
+    if article is None:
+        return None
+    for junk in article.xpath(NOT_CONTENT):
+        junk.drop_tree()
+    h1 = next(iter(article.xpath(".//h1")), None)
+    title = re.sub(r"\s+", " ", h1.text_content()).strip() if h1 is not None else ""
+    if h1 is not None:
+        h1.drop_tree()
+    meta = posts.of(app).all.get(docname)
+    date, tags = "", []
+    if meta is not None:
+        # The front-matter title, not the H1: the H1 may be cut short (a title
+        # with " #" renders only up to it).
+        title = meta.title or title
+        date = jst.japanese_date(meta.date)
+        regs = registries.of(app)
+        for tag_id in meta.tags:
+            entry = regs.tags.get(tag_id)
+            if entry is not None:
+                tags += [entry.label, *entry.extra.get("aliases", [])]
+            else:
+                tags.append(tag_id)
+    return Page(app.builder.get_target_uri(docname), title, date, tags, _text(article))
+
+
+# -- The index -------------------------------------------------------------------
+
+
+def postings(pages: list[Page]) -> dict[str, list[tuple[int, int]]]:
+    """token -> [(doc id, weight x 100)], weight = field weights + BM25 body term."""
+    body_counts = [Counter(tokens(p.text)) for p in pages]
+    lengths = [sum(c.values()) or 1 for c in body_counts]
+    avg = sum(lengths) / max(len(lengths), 1)
+    index: dict[str, list[tuple[int, int]]] = {}
+    for doc_id, page in enumerate(pages):
+        title, tags, body = set(tokens(page.title)), set(tokens(" ".join(page.tags))), body_counts[doc_id]
+        norm = BM25_K1 * (1 - BM25_B + BM25_B * lengths[doc_id] / avg)
+        for token in title | tags | set(body):
+            tf = body.get(token, 0)
+            weight = TITLE_WEIGHT * (token in title) + TAG_WEIGHT * (token in tags) + tf * (BM25_K1 + 1) / (tf + norm)
+            index.setdefault(token, []).append((doc_id, max(1, round(weight * 100))))
+    return index
+
+
+def write_index(out: Path, pages: list[Page]) -> dict:
+    """Write the chunked index under *out*; return the manifest."""
+    if out.exists():
+        shutil.rmtree(out)
+    (out / "shard").mkdir(parents=True)
+    (out / "doc").mkdir()
+    index = postings(pages)
+    # One shard per ~8 KB of postings, a power of two: a query's download stays
+    # flat as the blog grows, only the number of files does.
+    total = sum(len(t) + 4 + 8 * len(p) for t, p in index.items())
+    shards = 1
+    while shards < MAX_SHARDS and total / shards > TARGET_SHARD_BYTES:
+        shards *= 2
+    buckets: list[dict[str, list[int]]] = [{} for _ in range(shards)]
+    for token in sorted(index):
+        flat = [n for pair in index[token] for n in pair]
+        buckets[shard_of(token, shards)][token] = flat
+    digest = hashlib.sha1()
+    for n, bucket in enumerate(buckets):
+        digest.update(_dump(out / "shard" / f"{n}.json", bucket))
+    for doc_id, page in enumerate(pages):
+        # The snippet text is NFKC too, so the page can find and mark ＡＷＳ typed as AWS.
+        doc = {"u": page.url, "t": page.title, "d": page.date, "x": unicodedata.normalize("NFKC", page.text)}
+        digest.update(_dump(out / "doc" / f"{doc_id}.json", doc))
+    # "build" versions the file URLs, so a browser never mixes two builds' shards.
+    manifest = {"version": 1, "docs": len(pages), "shards": shards, "build": digest.hexdigest()[:12]}
+    _dump(out / "manifest.json", manifest)
+    return manifest
+
+
+def _dump(path: Path, data) -> bytes:
+    raw = json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    path.write_bytes(raw)
+    return raw
+
+
+# -- Sphinx wiring ---------------------------------------------------------------
+
+
+class DropStockSearchScripts(jinja2.ext.Extension):
+    """pydata-sphinx-theme's layout.html loads searchindex.js on every page
+    (its as-you-type dialog); our search page needs none of it."""
+
+    STOCK = re.compile(
+        r"<script src=\"\{\{ pathto\('_static/searchtools\.js', 1\) \| e \}\}\"></script>\s*"
+        r"<script src=\"\{\{ pathto\('_static/language_data\.js', 1\) \| e \}\}\"></script>\s*"
+        r"<script src=\"\{\{ pathto\('searchindex\.js', 1\) \| e \}\}\"></script>")
+    found = False
+
+    def preprocess(self, source, name, filename=None):
+        if filename and filename.replace("\\", "/").endswith("pydata_sphinx_theme/layout.html"):
+            source, count = self.STOCK.subn("", source)
+            DropStockSearchScripts.found = DropStockSearchScripts.found or count > 0
+        return source
+
+
+def _config_inited(app: Sphinx, config) -> None:
+    if str(TEMPLATES) not in config.templates_path:
+        config.templates_path = [*config.templates_path, str(TEMPLATES)]
+
+
+def _builder_inited(app: Sphinx) -> None:
+    if app.builder.format != "html":
+        return
+    # No stock index: it would cost the TinySegmenter pass and nobody reads it.
+    app.builder.search = False
+    app.builder.templates.environment.add_extension(DropStockSearchScripts)
+
+
+def _page_context(app: Sphinx, pagename, templatename, context, doctree) -> None:
+    # With the stock indexer off, hasdoc("search") is False and themes would hide
+    # their search boxes and rel="search"; our own page exists.
+    stock_hasdoc = context.get("hasdoc")
+    if stock_hasdoc is not None:
+        context["hasdoc"] = lambda name: name == "search" or stock_hasdoc(name)
+
+
+def _search_page(app: Sphinx):
+    if app.builder.format != "html":
+        return
+    yield "search", {"title": "検索"}, "techblog-search.html"
+
+
+def _build_finished(app: Sphinx, exception) -> None:
+    if exception is not None or app.builder.format != "html" or app.builder.name != "html":
+        return
+    if not DropStockSearchScripts.found:
+        report(app, Problem("conf.py", 0, "テーマの layout.html から標準検索の searchindex.js 読み込みを外せませんでした。"
+                                          "テーマの版が変わった可能性があります。techblog/search.py の DropStockSearchScripts を直してください"))
+    pages = [p for p in (read_page(app, d) for d in indexable(app)) if p is not None]
+    write_index(Path(app.outdir) / OUT_DIR, pages)
+
+
+def setup(app: Sphinx) -> dict:
+    app.setup_extension("techblog.posts")
+    app.connect("config-inited", _config_inited, priority=600)
+    app.connect("builder-inited", _builder_inited)
+    app.connect("html-page-context", _page_context)
+    app.connect("html-collect-pages", _search_page)
+    app.connect("build-finished", _build_finished)
+    return {"version": "1", "parallel_read_safe": True, "parallel_write_safe": True}

@@ -1,0 +1,87 @@
+"""Incremental and parallel builds write exactly what a clean serial build writes."""
+
+from __future__ import annotations
+
+import shutil
+
+import pytest
+
+from .sitebuild import make_site, post, sphinx_build
+
+NOW = {"TECHBLOG_NOW": "2026-06-01T12:00:00+09:00"}
+POSTS = {
+    "posts/2026/first.md": post(date="2026-01-10 10:00", h1="最初の記事", tags="[障害対応]"),
+    "posts/2026/second.md": post(date="2026-02-10 10:00", h1="二本目の記事", tags="[PostgreSQL]", author="suzuki"),
+    "posts/2026/third.md": post(date="2026-03-10 10:00", h1="三本目の記事", tags="[障害対応, PostgreSQL]"),
+}
+
+
+def outputs(build) -> dict[str, bytes]:
+    """Every file a reader can fetch (Sphinx's own bookkeeping left out)."""
+    return {name: (build.out / name).read_bytes() for name in build.files()
+            if not name.startswith(".doctrees/") and name not in (".buildinfo", ".buildinfo.bak")}
+
+
+def assert_same_site(got, want) -> None:
+    got_files, want_files = outputs(got), outputs(want)
+    assert sorted(got_files) == sorted(want_files)
+    differing = [name for name in want_files if got_files[name] != want_files[name]]
+    assert differing == [], f"differs from a clean build: {differing}"
+
+
+def clean_build(src, tmp_path, name, *args):
+    build = sphinx_build(src, tmp_path / name, *args, env=NOW)
+    assert build.returncode == 0, build.output
+    return build
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("incremental")
+    src = make_site(tmp / "site", POSTS)
+    first = sphinx_build(src, tmp / "incremental", env=NOW, reread=False)
+    assert first.returncode == 0, first.output
+    return src, tmp
+
+
+def rebuild(src, tmp):
+    build = sphinx_build(src, tmp / "incremental", env=NOW, reread=False)
+    assert build.returncode == 0, build.output
+    return build
+
+
+def test_editing_a_post_title_and_excerpt_updates_every_listing(site, tmp_path):
+    src, tmp = site
+    path = src / "posts/2026/second.md"
+    path.write_text(path.read_text(encoding="utf-8").replace("二本目の記事", "改題した二本目").replace("本文です。", "書き直した抜粋です。"),
+                    encoding="utf-8")
+    incremental = rebuild(src, tmp)
+    assert "改題した二本目" in incremental.html("index.html")
+    assert "改題した二本目" in (incremental.out / "blog/atom.xml").read_text(encoding="utf-8")
+    assert_same_site(incremental, clean_build(src, tmp_path, "clean"))
+
+
+def test_adding_a_post_updates_home_listings_feeds_and_search(site, tmp_path):
+    src, tmp = site
+    (src / "posts/2026/fourth.md").write_text(
+        post(date="2026-04-10 10:00", h1="新しく足した記事", tags="[PostgreSQL]", author="suzuki"), encoding="utf-8")
+    incremental = rebuild(src, tmp)
+    assert "新しく足した記事" in incremental.html("index.html")
+    assert "新しく足した記事" in incremental.html("blog/tag/postgresql.html")
+    assert_same_site(incremental, clean_build(src, tmp_path, "clean"))
+
+
+def test_nothing_changed_writes_the_same_site(site, tmp_path):
+    src, tmp = site
+    incremental = rebuild(src, tmp)
+    assert "0 added, 0 changed, 0 removed" in incremental.output
+    assert_same_site(incremental, clean_build(src, tmp_path, "clean"))
+
+
+def test_parallel_read_gives_the_serial_output(tmp_path):
+    src = make_site(tmp_path / "site", POSTS)
+    serial = clean_build(src, tmp_path, "serial")
+    parallel = clean_build(src, tmp_path, "parallel", "-j", "2")
+    assert "not safe for parallel reading" not in parallel.output
+    assert_same_site(parallel, serial)
+    shutil.rmtree(tmp_path / "site")

@@ -1,0 +1,404 @@
+"""Benchmark: build the site with N generated Japanese posts and compare with stock.
+
+    python tools/bench.py --posts 1000           (``make bench N=1000``)
+
+The site is copied into a temporary folder, its sample posts are replaced by N
+generated ones (registered authors, categories and tags; code blocks,
+admonitions, a figure), and the table printed is:
+
+- clean build, rebuild with nothing changed, rebuild after editing one post,
+  rebuild after adding one post (seconds, wall clock);
+- peak memory of the sphinx-build process tree (sum of RSS, sampled);
+- output size and the weight of one post page (its HTML plus the CSS, JS,
+  fonts and images it references, as a first visit would fetch them);
+- the clean build of a stock site on the same posts: Sphinx + ablog +
+  sphinx-book-theme + myst-parser set up as their documentation shows, with
+  posts matched by ``blog_post_pattern`` and none of this project's code.
+
+Only the ratio of one run means much: timings move with the machine's load.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import random
+import re
+import resource
+import shutil
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+import yaml
+
+ROOT = Path(__file__).resolve().parent.parent
+NOW = "2026-11-28T12:00:00+09:00"
+COPY_IGNORE = shutil.ignore_patterns(".venv", "_build", ".git", "tests", "test-artifacts", "node_modules",
+                                     "__pycache__", ".pytest_cache", ".bench")
+
+WORDS = [
+    "監視", "アラート", "オンコール", "ポストモーテム", "データベース", "レプリケーション", "接続プール",
+    "コンテナ", "ノード", "ロードバランサー", "証明書", "キャッシュ", "バックアップ", "リストア", "移行",
+    "設計", "運用", "自動化", "手順書", "ダッシュボード", "メトリクス", "ログ", "トレース", "SLO",
+    "エラーバジェット", "リリース", "ロールバック", "負荷試験", "容量計画", "権限", "秘密情報", "障害",
+]
+SENTENCES = [
+    "{a}の{b}を見直した結果、夜間の呼び出しは半分以下になりました。",
+    "最初は{a}だけを見ていましたが、実際の原因は{b}の設定にありました。",
+    "{a}と{b}の関係を図にしてチームで共有したところ、議論が一気に進みました。",
+    "本番環境で{a}を変更する前に、ステージングで{b}の挙動を必ず確認しています。",
+    "{a}の手順を{b}として文書にまとめ、新しく入ったメンバーでも対応できるようにしました。",
+    "この方法には{a}が増えるという欠点もありますが、{b}の見通しがよくなる利点のほうが大きいと判断しました。",
+    "数字で見ると、{a}にかかる時間は月に約{n}時間から{m}時間に減っています。",
+    "{a}のアラートが鳴ったら、まず{b}のダッシュボードを開くことにしています。",
+]
+CODE = [
+    ("python", 'import psycopg\n\n\ndef active_connections(dsn: str) -> int:\n    """接続数を数える。"""\n'
+               '    with psycopg.connect(dsn) as conn:\n        row = conn.execute(\n'
+               '            "SELECT count(*) FROM pg_stat_activity WHERE state = %s", ("active",)\n'
+               '        ).fetchone()\n    return row[0]\n'),
+    ("bash", '#!/usr/bin/env bash\nset -euo pipefail\n\n# ノードを 1 台ずつ退避する\n'
+             'for node in $(kubectl get nodes -l pool=blue -o name); do\n'
+             '  kubectl drain "$node" --ignore-daemonsets --delete-emptydir-data --timeout=10m\ndone\n'),
+    ("yaml", "groups:\n  - name: database\n    rules:\n      - alert: ConnectionsNearLimit\n"
+             "        expr: pg_stat_activity_count / pg_settings_max_connections > 0.8\n        for: 5m\n"
+             "        labels:\n          severity: page\n"),
+    ("hcl", 'module "database" {\n  source        = "git::https://example.com/modules.git//database?ref=v3.2.0"\n'
+            '  name          = "orders"\n  environment   = "production"\n  allowed_cidrs = ["10.20.0.0/16"]\n}\n'),
+]
+ADMONITIONS = ["note", "tip", "warning"]
+
+
+def sentence(rng: random.Random) -> str:
+    a, b = rng.sample(WORDS, 2)
+    return rng.choice(SENTENCES).format(a=a, b=b, n=rng.randint(10, 40), m=rng.randint(1, 9))
+
+
+def paragraph(rng: random.Random) -> str:
+    return "".join(sentence(rng) for _ in range(rng.randint(3, 6)))
+
+
+@dataclass
+class Registries:
+    authors: list[str]
+    categories: list[str]
+    tags: list[str]
+
+
+def registries(site: Path) -> Registries:
+    def keys(name: str) -> list[str]:
+        return list(yaml.safe_load((site / "data" / f"{name}.yml").read_text(encoding="utf-8")) or {})
+    return Registries(keys("authors"), keys("categories"), keys("tags"))
+
+
+def post_text(rng: random.Random, regs: Registries, i: int, date: datetime, stock: bool) -> str:
+    topic = rng.sample(WORDS, 2)
+    title = f"{topic[0]}と{topic[1]}の話（その {i + 1}）"
+    tags = rng.sample(regs.tags, rng.randint(1, 3))
+    authors = rng.sample(regs.authors, 2 if rng.random() < 0.1 else 1)
+    front = [
+        "---",
+        f"date: {date:%Y-%m-%d %H:%M}",
+        # ablog's own reader (stock) wants comma-separated text; this site wants YAML lists.
+        f"author: {', '.join(authors)}" if stock else f"author: [{', '.join(authors)}]",
+        f"category: {rng.choice(regs.categories)}",
+        f"tags: {', '.join(tags)}" if stock else f"tags: [{', '.join(tags)}]",
+        "---",
+        "",
+        f"# {title}",
+        "",
+    ]
+    body = [paragraph(rng), ""]
+    lang, code = rng.choice(CODE)
+    for n in range(rng.randint(2, 4)):
+        body += [f"## {rng.choice(WORDS)}の{rng.choice(WORDS)}（{n + 1}）", "", paragraph(rng), "", paragraph(rng), ""]
+        if n == 0:
+            body += [f"```{lang}", code.rstrip("\n"), "```", ""]
+        if n == 1:
+            body += [f"```{{{rng.choice(ADMONITIONS)}}}", sentence(rng), "```", ""]
+    body += ["```{figure} images/bench-figure.svg", ":alt: 構成の概要を示す図", "", "構成の概要。", "```", "",
+             "## まとめ", "", paragraph(rng), ""]
+    return "\n".join(front + body)
+
+
+def generate(site: Path, n: int, regs: Registries, stock: bool, seed: int = 6) -> list[Path]:
+    """Write *n* posts under site/posts/<year>/; the same seed gives the same posts."""
+    rng = random.Random(seed)
+    start = datetime(2019, 1, 7, 10, 0)
+    span = (datetime(2026, 11, 20, 10, 0) - start) / max(n, 1)
+    figure = next(ROOT.glob("posts/*/images/*.svg"))
+    written = []
+    for i in range(n):
+        date = start + span * i
+        folder = site / "posts" / str(date.year)
+        (folder / "images").mkdir(parents=True, exist_ok=True)
+        if not (folder / "images" / "bench-figure.svg").exists():
+            shutil.copy(figure, folder / "images" / "bench-figure.svg")
+        path = folder / f"bench-{i:04d}.md"
+        path.write_text(post_text(rng, regs, i, date, stock), encoding="utf-8")
+        written.append(path)
+    return written
+
+
+STOCK_CONF = '''\
+# Stock setup, as the ablog, MyST and sphinx-book-theme documentation show it.
+project = "Stock blog"
+language = "ja"
+extensions = ["ablog", "myst_parser"]
+html_theme = "sphinx_book_theme"
+blog_post_pattern = "posts/*/*"
+blog_baseurl = "https://stock.example/"
+blog_title = "Stock blog"
+exclude_patterns = ["_build"]
+html_sidebars = {
+    "**": ["navbar-logo.html", "search-field.html", "ablog/postcard.html", "ablog/recentposts.html",
+           "ablog/tagcloud.html", "ablog/categories.html", "ablog/archives.html", "sbt-sidebar-nav.html"],
+}
+'''
+STOCK_INDEX = "# Stock blog\n\n```{postlist} 10\n:excerpts:\n```\n"
+
+
+def our_site(tmp: Path, n: int) -> tuple[Path, list[Path]]:
+    site = tmp / "site"
+    shutil.copytree(ROOT, site, ignore=COPY_IGNORE)
+    for old in (site / "posts").rglob("*.md"):
+        old.unlink()
+    return site, generate(site, n, registries(site), stock=False)
+
+
+def stock_site(tmp: Path, n: int, regs: Registries) -> Path:
+    site = tmp / "stock"
+    site.mkdir()
+    (site / "conf.py").write_text(STOCK_CONF, encoding="utf-8")
+    (site / "index.md").write_text(STOCK_INDEX, encoding="utf-8")
+    generate(site, n, regs, stock=True)
+    return site
+
+
+class TreeMemory(threading.Thread):
+    """Peak of the summed resident memory of a process and all its descendants."""
+
+    def __init__(self, pid: int, interval: float = 0.05):
+        super().__init__(daemon=True)
+        self.pid, self.interval, self.peak, self.done = pid, interval, 0, False
+
+    @staticmethod
+    def _children() -> dict[int, list[int]]:
+        tree: dict[int, list[int]] = {}
+        for entry in os.scandir("/proc"):
+            if entry.name.isdigit():
+                try:
+                    stat = Path(f"/proc/{entry.name}/stat").read_text()
+                except OSError:
+                    continue
+                ppid = int(stat.rsplit(")", 1)[1].split()[1])
+                tree.setdefault(ppid, []).append(int(entry.name))
+        return tree
+
+    @staticmethod
+    def _rss(pid: int) -> int:
+        try:
+            for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+                if line.startswith("VmRSS:"):
+                    return int(line.split()[1]) * 1024
+        except OSError:
+            pass
+        return 0
+
+    def run(self) -> None:
+        while not self.done:
+            tree, todo, total = self._children(), [self.pid], 0
+            while todo:
+                pid = todo.pop()
+                total += self._rss(pid)
+                todo.extend(tree.get(pid, []))
+            self.peak = max(self.peak, total)
+            time.sleep(self.interval)
+
+
+@dataclass
+class Run:
+    seconds: float
+    cpu: float  # user + system seconds of the whole process tree
+    peak: int
+    returncode: int
+    output: str
+
+
+def build(src: Path, out: Path, args: list[str]) -> Run:
+    env = {**os.environ, "TECHBLOG_NOW": NOW, "PYTHONHASHSEED": "0"}
+    cmd = [sys.executable, "-m", "sphinx", "-b", "html", "-q", *args, str(src), str(out)]
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    start = time.perf_counter()
+    proc = subprocess.Popen(cmd, cwd=src, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    watch = TreeMemory(proc.pid)
+    watch.start()
+    output, _ = proc.communicate()
+    seconds = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    watch.done = True
+    watch.join()
+    if proc.returncode:
+        print(output[-4000:], file=sys.stderr)
+    return Run(seconds, cpu, watch.peak, proc.returncode, output)
+
+
+def folder_size(path: Path) -> int:
+    return sum(p.stat().st_size for p in path.rglob("*") if p.is_file() and ".doctrees" not in p.parts)
+
+
+ASSET = re.compile(r'<(?:link[^>]*rel="(?:stylesheet|preload|modulepreload|icon)"[^>]*href|script[^>]*src|img[^>]*src)="([^"]+)"')
+CSS_URL = re.compile(r"url\(\s*['\"]?([^'\")]+)['\"]?\s*\)")
+FONT_FACE = re.compile(r"@font-face\s*{[^}]*}", re.S)
+
+
+def page_weight(out: Path, page: str) -> tuple[int, dict[str, int]]:
+    """Bytes a first visit to *page* fetches from the site: HTML, CSS (and what it imports), JS, images, fonts.
+
+    Fonts count once per ``@font-face`` (its first, preferred source), an upper bound: a browser
+    fetches only the faces the page uses.
+    """
+    seen: dict[str, int] = {}
+
+    def add(path: Path) -> None:
+        key = path.resolve().as_posix()
+        if key in seen or not path.is_file():
+            return
+        seen[key] = path.stat().st_size
+        if path.suffix == ".css":
+            css = path.read_text(encoding="utf-8", errors="replace")
+            urls = [CSS_URL.findall(face)[:1] for face in FONT_FACE.findall(css)]
+            rest = FONT_FACE.sub("", css)
+            for url in [u for group in urls for u in group] + CSS_URL.findall(rest):
+                if not url.startswith(("data:", "http:", "https:", "#")):
+                    add(path.parent / url.split("?")[0].split("#")[0])
+            for url in re.findall(r"@import\s+['\"]([^'\"]+)['\"]", css):
+                add(path.parent / url.split("?")[0])
+
+    html_path = out / page
+    add(html_path)
+    for url in ASSET.findall(html_path.read_text(encoding="utf-8")):
+        if not url.startswith(("data:", "http:", "https:", "//")):
+            add(html_path.parent / url.split("?")[0].split("#")[0])
+    by_kind: dict[str, int] = {}
+    for key, size in seen.items():
+        kind = Path(key).suffix.lstrip(".") or "other"
+        by_kind[kind] = by_kind.get(kind, 0) + size
+    return sum(seen.values()), by_kind
+
+
+def machine() -> str:
+    cpu = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
+                if line.startswith("model name")), platform.processor())
+    mem = next(int(line.split()[1]) for line in Path("/proc/meminfo").read_text().splitlines()
+               if line.startswith("MemTotal"))
+    return f"{os.cpu_count()} CPUs ({len(os.sched_getaffinity(0))} usable), {cpu}, {mem / 2**20:.1f} GiB RAM, Python {platform.python_version()}"
+
+
+def secs(run: Run) -> str:
+    return f"{run.seconds:.1f} s (CPU {run.cpu:.1f} s)"
+
+
+def mb(n: int) -> str:
+    return f"{n / 2**20:.1f} MB"
+
+
+def kb(n: int) -> str:
+    return f"{n / 1024:.0f} KB"
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--posts", type=int, default=1000)
+    parser.add_argument("--jobs", default=os.environ.get("BENCH_JOBS", "auto"),
+                        help="sphinx-build -j for this site (the stock site is built serially: ablog forbids -j)")
+    parser.add_argument("--no-stock", action="store_true", help="skip the stock build")
+    parser.add_argument("--lighthouse", action="store_true", help="also run Lighthouse on home and a post page")
+    parser.add_argument("--keep", type=Path, help="build in this folder and keep it")
+    args = parser.parse_args(argv)
+
+    tmp = args.keep or Path(tempfile.mkdtemp(prefix="techblog-bench-"))
+    tmp.mkdir(parents=True, exist_ok=True)
+    for child in ("site", "stock"):
+        shutil.rmtree(tmp / child, ignore_errors=True)
+    try:
+        return run(args, tmp)
+    finally:
+        if not args.keep:
+            shutil.rmtree(tmp, ignore_errors=True)
+
+
+def run(args, tmp: Path) -> int:
+    print(f"machine: {machine()}")
+    print(f"posts: {args.posts}, sphinx-build -j {args.jobs}, folder: {tmp}")
+    site, written = our_site(tmp, args.posts)
+    out = tmp / "site-html"
+    shutil.rmtree(out, ignore_errors=True)
+    ours = ["-j", str(args.jobs)] if args.jobs and str(args.jobs) != "1" else []
+    rows: list[tuple[str, str]] = []
+
+    clean = build(site, out, ours)
+    if clean.returncode:
+        print("clean build failed", file=sys.stderr)
+        return 1
+    rows.append(("clean build", secs(clean)))
+    noop = build(site, out, ours)
+    rows.append(("rebuild, nothing changed", secs(noop)))
+    edited = written[len(written) // 2]
+    edited.write_text(edited.read_text(encoding="utf-8") + "\n追記: 計測のために一文を足しました。\n", encoding="utf-8")
+    edit = build(site, out, ours)
+    rows.append(("rebuild, one post edited", secs(edit)))
+    new = site / "posts" / "2026" / "bench-added.md"
+    new.write_text(post_text(random.Random(99), registries(site), args.posts, datetime(2026, 11, 27, 9, 0), False),
+                   encoding="utf-8")
+    add = build(site, out, ours)
+    rows.append(("rebuild, one post added", secs(add)))
+    rows.append(("peak memory (process tree)", mb(max(r.peak for r in (clean, noop, edit, add)))))
+    rows.append(("output size", mb(folder_size(out))))
+    post_page = next(out.glob("posts/2026/bench-*.html")).relative_to(out).as_posix()
+    weight, kinds = page_weight(out, post_page)
+    rows.append(("post page weight", f"{kb(weight)} (" + ", ".join(f"{k} {kb(v)}" for k, v in sorted(kinds.items())) + ")"))
+    home_weight, _ = page_weight(out, "index.html")
+    rows.append(("home page weight", kb(home_weight)))
+    failed = [name for name, r in (("no-op", noop), ("edit", edit), ("add", add)) if r.returncode]
+
+    if not args.no_stock:
+        stock = stock_site(tmp, args.posts, registries(site))
+        stock_out = tmp / "stock-html"
+        shutil.rmtree(stock_out, ignore_errors=True)
+        base = build(stock, stock_out, [])
+        rows.append(("stock: clean build", secs(base) + ("" if base.returncode == 0 else " (failed)")))
+        rows.append(("stock: peak memory", mb(base.peak)))
+        rows.append(("stock: output size", mb(folder_size(stock_out))))
+        stock_page = next(stock_out.glob("posts/2026/bench-*.html")).relative_to(stock_out).as_posix()
+        rows.append(("stock: post page weight", kb(page_weight(stock_out, stock_page)[0])))
+        rows.append(("clean build / stock", f"{clean.seconds / base.seconds:.2f}x (CPU {clean.cpu / base.cpu:.2f}x)"))
+        rows.append(("peak memory / stock", f"{max(r.peak for r in (clean, noop, edit, add)) / base.peak:.2f}x"))
+
+    if args.lighthouse:
+        from lighthouse import audit  # tools/lighthouse.py
+        for name, page in (("home", "index.html"), ("post", post_page)):
+            rows.append((f"Lighthouse {name} (mobile)", audit(out, page, tmp)))
+
+    width = max(len(name) for name, _ in rows)
+    print()
+    print(f"| {'measure'.ljust(width)} | value (wall clock; CPU = user + system of all processes) |")
+    print(f"|{'-' * (width + 2)}|-------|")
+    for name, value in rows:
+        print(f"| {name.ljust(width)} | {value} |")
+    if failed:
+        print(f"\nrebuild failed: {', '.join(failed)}", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
