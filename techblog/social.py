@@ -138,6 +138,7 @@ def _add_tags(app: Sphinx, pagename: str, templatename: str, context: dict, doct
 
 def setup(app: Sphinx) -> dict:
     app.setup_extension("techblog.posts")
+    app.setup_extension("techblog.reading")
     app.setup_extension("techblog.shareimage")
     app.connect("html-page-context", _add_tags)
     return {"version": "1", "parallel_read_safe": True, "parallel_write_safe": True}
