@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import io
+import os
 import re
+import subprocess
+import sys
 
 import pytest
 from PIL import Image
@@ -301,3 +304,12 @@ def test_the_syntax_shown_in_backticks_is_documentation(tmp_path):
 def test_a_mistyped_rule_is_an_error(tmp_path):
     findings, _ = _scan("% safety-allow: ipp 10.0.0.5 理由: 説明\n10.0.0.5 です。\n", tmp_path)
     assert (1, "allow", "") in findings and (2, "ip", "10.0.0.5") in findings
+
+
+def test_a_broken_link_fails_the_build_even_without_warnings_as_errors(tmp_path):
+    site = make_site(tmp_path / "site", {"posts/2026/a.md": post(body="[前回](./nothing.md) の続きです。\n")})
+    proc = subprocess.run([sys.executable, "-m", "sphinx", "-E", "-b", "html", str(site), str(tmp_path / "out")],
+                          capture_output=True, text=True, env={**os.environ, "PYTHONPATH": str(ROOT)}, timeout=600)
+    output = proc.stdout + proc.stderr
+    assert proc.returncode != 0, output
+    assert re.search(r"^posts/2026/a\.md:\d+: ERROR: リンク先「.*nothing\.md」が見つかりません", output, re.M), output
