@@ -43,4 +43,5 @@ extensions = [
     "techblog.pages",
     "techblog.search",
     "techblog.incremental",
+    "techblog.speed",
 ]
