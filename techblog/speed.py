@@ -13,6 +13,10 @@ incremental, parallel and clean builds):
   it is made once per folder and kind instead of once per page.
 - Feeds are written from each post's HTML; it is kept between builds in the
   doctree folder and made again only for posts read again.
+- The search index (:mod:`techblog.search`) reads every written page and cuts
+  its text into tokens at the end of each build; both are kept between builds,
+  keyed by the page file's size and time and by the text, so only pages
+  written again are read and tokenized again.
 """
 
 from __future__ import annotations
@@ -24,12 +28,14 @@ from pathlib import Path
 import pydata_sphinx_theme.utils as pst_utils
 from sphinx.application import Sphinx
 
-from . import feeds
+from . import feeds, posts, search
 
 # Templates that always render something: the emptiness check is skipped for them.
 NEVER_EMPTY = ["sbt-sidebar-nav.html", "navbar-logo.html", "search-button-field.html",
                "techblog/sidebar-blog.html", "sidebar-nav-bs.html", "navbar-nav.html"]
 FEED_CACHE = "techblog-feed-html.pickle"
+SEARCH_CACHE = "techblog-search.pickle"
+TOKEN_SEP = "\x00"
 
 
 def _skip_never_empty(original):
@@ -92,10 +98,66 @@ def _write_feeds(app: Sphinx):
     if app.builder.format != "html" or app.builder.name in ("json", "pickle"):
         return
     writer = CachedFeedWriter(app)
-    for posts, docname, title, page in feeds.feeds(app):
-        writer.write(posts, docname, title, page)
+    for listed, docname, title, page in feeds.feeds(app):
+        writer.write(listed, docname, title, page)
     writer.save()
     yield from ()
+
+
+class SearchCache:
+    """Pages and tokens of the previous build's search index, reused when unchanged."""
+
+    def __init__(self, app: Sphinx):
+        self.path = Path(app.doctreedir) / SEARCH_CACHE
+        try:
+            saved = pickle.loads(self.path.read_bytes())
+        except (OSError, pickle.PickleError, EOFError, ValueError):
+            saved = {}
+        self.old_pages, self.old_tokens = saved.get("pages", {}), saved.get("tokens", {})
+        self.pages: dict = {}
+        self.tokens: dict = {}
+        data = Path(app.srcdir) / "data"
+        self.data_stamp = tuple(sorted((p.name, p.stat().st_mtime_ns) for p in data.glob("*.yml"))) if data.is_dir() else ()
+
+    def read_page(self, read, app: Sphinx, docname: str):
+        path = Path(app.outdir) / app.builder.get_target_uri(docname)
+        try:
+            stat = path.stat()
+        except OSError:
+            return read(app, docname)
+        meta = posts.of(app).all.get(docname)
+        key = (docname, stat.st_mtime_ns, stat.st_size, self.data_stamp, repr((meta.date, meta.tags)) if meta else "")
+        page = self.old_pages.get(key) or read(app, docname)
+        self.pages[key] = page
+        return page
+
+    def cut(self, tokens, text: str) -> list[str]:
+        if text in self.tokens:
+            joined = self.tokens[text]
+        else:
+            joined = self.old_tokens.get(text)
+            if joined is None:
+                joined = TOKEN_SEP.join(tokens(text))
+            self.tokens[text] = joined
+        return joined.split(TOKEN_SEP) if joined else []
+
+    def save(self) -> None:
+        self.path.write_bytes(pickle.dumps({"pages": self.pages, "tokens": self.tokens}, pickle.HIGHEST_PROTOCOL))
+
+
+def _cached_search_index(build_finished, read_page, tokens):
+    def finished(app: Sphinx, exception) -> None:
+        if exception is not None or app.builder.format != "html" or app.builder.name != "html":
+            return build_finished(app, exception)
+        cache = SearchCache(app)
+        search.read_page = lambda a, d: cache.read_page(read_page, a, d)
+        search.tokens = lambda text: cache.cut(tokens, text)
+        try:
+            build_finished(app, exception)
+        finally:
+            search.read_page, search.tokens = read_page, tokens
+        cache.save()
+    return finished
 
 
 def _replace(app: Sphinx, event: str, old, new) -> None:
@@ -107,9 +169,12 @@ def _replace(app: Sphinx, event: str, old, new) -> None:
 
 def setup(app: Sphinx) -> dict:
     app.setup_extension("techblog.feeds")
+    app.setup_extension("techblog.search")
     if not getattr(pst_utils._update_and_remove_templates, "techblog", False):
         pst_utils._update_and_remove_templates = _skip_never_empty(pst_utils._update_and_remove_templates)
     # After pydata-sphinx-theme's add_toctree_functions (priority 500).
     app.connect("html-page-context", _share_navigation, priority=600)
     _replace(app, "html-collect-pages", feeds._write_feeds, _write_feeds)
+    _replace(app, "build-finished", search._build_finished,
+             _cached_search_index(search._build_finished, search.read_page, search.tokens))
     return {"version": "1", "parallel_read_safe": True, "parallel_write_safe": True}
