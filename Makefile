@@ -36,10 +36,10 @@ venv: $(VENV)/.site-installed
 # html-fast keeps the saved environment; techblog/incremental.py rewrites the pages
 # that list a changed post, so its output equals a clean build's (tests/test_incremental.py).
 html: $(VENV)/.site-installed ## 本番サイトを _build/html にビルドする（警告はエラー）
-	$(BIN)/sphinx-build -E -j auto -W --keep-going -b html . $(BUILDDIR)/html $(SPHINXOPTS)
+	$(BIN)/sphinx-build -E -j auto -W --keep-going -b html -d $(BUILDDIR)/doctrees . $(BUILDDIR)/html $(SPHINXOPTS)
 
 html-fast: $(VENV)/.site-installed ## 変わった記事と、それを一覧するページだけをビルドし直す（執筆中の確認用）
-	$(BIN)/sphinx-build -j auto -W --keep-going -b html . $(BUILDDIR)/html $(SPHINXOPTS)
+	$(BIN)/sphinx-build -j auto -W --keep-going -b html -d $(BUILDDIR)/doctrees . $(BUILDDIR)/html $(SPHINXOPTS)
 
 test: $(VENV)/.test-installed ## すべてのテストを実行する
 	$(BIN)/python -m pytest $(PYTEST_ARGS)

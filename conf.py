@@ -42,6 +42,11 @@ extensions = [
     "techblog.feeds",
     "techblog.pages",
     "techblog.search",
+    "techblog.shareimage",
+    "techblog.social",
+    "techblog.findability",
+    "techblog.reproducible",
+    "techblog.safety.extension",
     "techblog.incremental",
     "techblog.speed",
 ]

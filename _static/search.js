@@ -9,6 +9,7 @@
   const KANJI = "\u3005-\u3007\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff";
   const TOKEN_RE = new RegExp(`[${HIRAGANA}${KATAKANA}${KANJI}]+|[0-9a-z_\u00c0-\u024f\u0370-\u03ff\u0400-\u04ff]+`, "gu");
   const HIRAGANA_RE = new RegExp(`^[${HIRAGANA}]$`, "u");
+  const ALNUM_PARTS_RE = /[0-9]+|[^0-9]+/gu;
   const CJK_RE = new RegExp(`^[${HIRAGANA}${KATAKANA}${KANJI}]`, "u");
   const PAGE_SIZE = 10;
   const SNIPPET_CHARS = 120;
@@ -29,7 +30,12 @@
   function tokens(text) {
     const out = [];
     for (const run of normalize(text).match(TOKEN_RE) || []) {
-      if (!isCjk(run)) { out.push(run); continue; }
+      if (!isCjk(run)) {
+        const parts = run.match(ALNUM_PARTS_RE);
+        if (parts.length > 1) out.push(...parts);
+        out.push(run);
+        continue;
+      }
       for (const ch of run) if (unigramOk(ch)) out.push(ch);
       out.push(...bigrams(run));
     }
@@ -55,7 +61,12 @@
     const optional = new Set();
     const words = [];
     for (const run of normalize(query).match(TOKEN_RE) || []) {
-      if (!isCjk(run)) { required.add(run); words.push(run); continue; }
+      if (!isCjk(run)) {
+        const parts = run.match(ALNUM_PARTS_RE);
+        if (parts.length > 1) { parts.forEach((p) => required.add(p)); optional.add(run); } else required.add(run);
+        words.push(run);
+        continue;
+      }
       const segments = segmenter ? Array.from(segmenter.segment(run), (s) => s.segment) : [run];
       let previous = "";
       for (const segment of segments) {

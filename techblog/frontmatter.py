@@ -98,9 +98,22 @@ def read_post(root: Path, rel: str, registries: Registries) -> PostMeta:
         if data is not None:
             fail(2, "フロントマターは「キー: 値」の形で書いてください")
         return meta
+    _check_comments_in_values(data, lines, fail)
     _check_fields(meta, data, end + 1, registries, root, fail)
     _check_title(meta, "\n".join(lines[end + 1 :]), end + 1, data, fail)
     return meta
+
+
+def _check_comments_in_values(data, lines: list[str], fail) -> None:
+    """In YAML, `` #`` starts a comment: ``title: 勉強会 #1 レポート`` silently loses its end."""
+    for key in ("title", "description"):
+        if key not in data or not isinstance(data[key], str):
+            continue
+        line = data.line_of(key)
+        raw = lines[line - 1].split(":", 1)[-1].strip()
+        if raw[:1] not in ("'", '"', "|", ">") and " #" in raw:
+            fail(line, f"{key} の「 #」から後ろは YAML のコメントとして消えてしまいます。"
+                       f"値全体を引用符で囲んでください（例: {key}: \"{raw.replace(chr(34), '')}\"）")
 
 
 def _check_location(meta: PostMeta, fail) -> None:

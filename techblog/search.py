@@ -55,7 +55,16 @@ KATAKANA = "\u30a1-\u30fa\u30fc-\u30fe\u31f0-\u31ff"
 KANJI = "\u3005-\u3007\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 TOKEN_RE = re.compile(f"[{HIRAGANA}{KATAKANA}{KANJI}]+|[0-9a-z_\u00c0-\u024f\u0370-\u03ff\u0400-\u04ff]+")
 HIRAGANA_RE = re.compile(f"[{HIRAGANA}]")
+ALNUM_PARTS_RE = re.compile("[0-9]+|[^0-9]+")
 CJK_RE = re.compile(f"[{HIRAGANA}{KATAKANA}{KANJI}]")
+# What is in the article but is not the page's own text: permalink marks,
+# ablog's prev/next links, preview banners, and anything a template marks with
+# the class techblog-search-ignore (share buttons, related posts...).
+NOT_CONTENT = " | ".join([
+    './/a[contains(@class, "headerlink")]', ".//script", ".//style", ".//nav",
+    './/*[contains(@class, "ablog__")]', './/*[contains(@class, "techblog-status-banner")]',
+    './/*[contains(concat(" ", @class, " "), " techblog-search-ignore ")]',
+])
 BLOCK_TAGS = {"p", "li", "dt", "dd", "pre", "div", "section", "blockquote", "tr", "td", "th", "h1", "h2", "h3",
               "h4", "h5", "h6", "figcaption", "caption", "table", "ul", "ol", "dl", "br"}
 
@@ -70,6 +79,10 @@ def tokens(text: str) -> list[str]:
     out: list[str] = []
     for run in TOKEN_RE.findall(normalize(text)):
         if not CJK_RE.match(run):
+            # "PostgreSQL16" and "PostgreSQL 16" must meet: letters and digits
+            # are also indexed apart.
+            parts = ALNUM_PARTS_RE.findall(run)
+            out.extend(parts if len(parts) > 1 else [])
             out.append(run)
             continue
         out.extend(ch for ch in run if not HIRAGANA_RE.match(ch))
@@ -127,9 +140,7 @@ def read_page(app: Sphinx, docname: str) -> Page | None:
     article = next(iter(tree.xpath('//article[contains(@class, "bd-article")]')), None)
     if article is None:
         return None
-    for junk in article.xpath('.//a[contains(@class, "headerlink")] | .//script | .//style'
-                              ' | .//*[contains(@class, "techblog-status-banner")]'
-                              ' | .//*[contains(@class, "ablog-post")] | .//*[contains(@class, "postbadge")]'):
+    for junk in article.xpath(NOT_CONTENT):
         junk.drop_tree()
     h1 = next(iter(article.xpath(".//h1")), None)
     title = re.sub(r"\s+", " ", h1.text_content()).strip() if h1 is not None else ""
@@ -138,6 +149,9 @@ def read_page(app: Sphinx, docname: str) -> Page | None:
     meta = posts.of(app).all.get(docname)
     date, tags = "", []
     if meta is not None:
+        # The front-matter title, not the H1: the H1 may be cut short (a title
+        # with " #" renders only up to it).
+        title = meta.title or title
         date = jst.japanese_date(meta.date)
         regs = registries.of(app)
         for tag_id in meta.tags:

@@ -15,6 +15,7 @@ BAD_POSTS = {
     "posts/2026/unreadable-date.md": (post(date="2026/02/03"), 2, "形式が読めません"),
     "posts/2026/broken-yaml.md": (post(tags="[障害対応, PostgreSQL"), 5, "YAML として読めません"),
     "posts/2026/full-width-colon.md": (post(extra="description：説明です"), 6, "全角のコロン"),
+    "posts/2026/hash-in-title.md": (post(title="勉強会 #1 レポート", h1=None), 2, "「 #」から後ろは YAML のコメントとして消えて"),
     "posts/2026/no-title.md": (post(h1=None), 7, "タイトルがありません"),
     "posts/2026/two-titles.md": (post(title="前の題"), 2, "タイトルが二つあります"),
     "posts/2026/two-h1.md": (post(body="# 二つ目\n"), 10, "H1（# 見出し）は記事に一つだけ"),

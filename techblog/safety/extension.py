@@ -1,0 +1,122 @@
+"""The safety check as a Sphinx extension: every page that is built, before it is read.
+
+At ``env-before-read-docs`` the raw Markdown of each page about to be read (posts,
+docs and top-level pages; drafts and scheduled posts are already excluded in
+production) goes through every rule.  Findings are reported through
+:func:`techblog.problems.report`, so the build fails; suppressed findings are
+counted and listed in the build's summary.  Unresolved references (Sphinx's
+and MyST's warnings) are reported too, so they fail the build even without ``-W``.
+"""
+
+from __future__ import annotations
+
+import logging as std_logging
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from sphinx.application import Sphinx
+from sphinx.util import logging
+
+from ..problems import Problem, report, report_all
+from . import addresses, config, embeds, images, links, markup, secrets, suppress
+from .source import Finding, Source
+
+logger = logging.getLogger("techblog")
+
+
+@dataclass
+class Stats:
+    pages: int = 0
+    findings: int = 0
+    suppressed: list[tuple[str, Finding, suppress.Allow]] = field(default_factory=list)
+
+
+def scan(source: Source, root: Path, settings: config.Config) -> suppress.Result:
+    """Every rule on one page, then its inline suppressions."""
+    findings: list[Finding] = []
+    findings += secrets.check(source)
+    findings += addresses.check(source, settings)
+    findings += markup.check(source)
+    findings += images.check(source, root)
+    findings += links.check(source)
+    return suppress.apply(source, sorted(set(findings), key=lambda f: (f.line, f.rule, f.subject)))
+
+
+def _stats(app: Sphinx) -> Stats:
+    if not hasattr(app, "_techblog_safety"):
+        app._techblog_safety = Stats()
+    return app._techblog_safety
+
+
+def _builder_inited(app: Sphinx) -> None:
+    settings, problems = config.load(Path(app.srcdir))
+    app._techblog_safety_config = settings
+    report_all(app, problems)
+    _watch_missing_references(app)
+
+
+def _check_pages(app: Sphinx, env, docnames: list[str]) -> None:
+    root = Path(app.srcdir)
+    extensions = frozenset(app.config.myst_enable_extensions)
+    stats = _stats(app)
+    for docname in sorted(docnames):
+        file = Path(env.doc2path(docname))
+        if file.suffix != ".md" or not file.is_file():
+            continue
+        rel = file.relative_to(root).as_posix()
+        source = Source(rel, file.read_bytes().decode("utf-8-sig", errors="replace"), extensions)
+        result = scan(source, root, app._techblog_safety_config)
+        stats.pages += 1
+        stats.findings += len(result.findings)
+        stats.suppressed += [(rel, finding, allow) for finding, allow in result.suppressed]
+        for finding in result.findings:
+            report(app, Problem(rel, finding.line, finding.message))
+
+
+def _summary(app: Sphinx, exception: Exception | None) -> None:
+    stats = _stats(app)
+    if exception is not None or not stats.pages:
+        return
+    for rel, finding, allow in stats.suppressed:
+        logger.info(f"{rel}:{finding.line}: 許可（{finding.rule} {finding.subject}）理由: {allow.reason}")
+    logger.info(f"安全チェック: {stats.pages} ページを検査、指摘 {stats.findings} 件、理由つきで許可 {len(stats.suppressed)} 件")
+
+
+class _MissingReference(std_logging.Filter):
+    """Turns Sphinx's and MyST's "reference target not found" warnings into problems."""
+
+    def __init__(self, app: Sphinx):
+        super().__init__()
+        self.app = app
+
+    def filter(self, record: std_logging.LogRecord) -> bool:
+        kind = getattr(record, "type", None)
+        subtype = getattr(record, "subtype", None)
+        if (kind == "myst" and subtype == "xref_missing") or kind == "ref":
+            location = str(getattr(record, "location", "") or "")
+            match = re.match(r"(.*?):(\d+)$", location)
+            path, line = (match.group(1), int(match.group(2))) if match else (location, 0)
+            try:
+                path = Path(path).resolve().relative_to(Path(self.app.srcdir).resolve()).as_posix()
+            except ValueError:
+                pass
+            target = re.findall(r"not found: (.*)$", record.getMessage())
+            report(self.app, Problem(path, line, f"リンク先「{target[0] if target else ''}」が見つかりません。"
+                                     "ファイル名・見出し・ラベルの綴りを確かめ、存在するページや見出しを指してください"))
+        return True
+
+
+def _watch_missing_references(app: Sphinx) -> None:
+    for handler in std_logging.getLogger("sphinx").handlers:
+        if type(handler).__name__ == "WarningStreamHandler" and not any(isinstance(f, _MissingReference) for f in handler.filters):
+            handler.addFilter(_MissingReference(app))
+
+
+def setup(app: Sphinx) -> dict:
+    app.setup_extension("techblog.problems")
+    embeds.register(app)
+    app.connect("builder-inited", _builder_inited)
+    app.connect("env-before-read-docs", _check_pages)
+    app.connect("build-finished", _summary, priority=800)
+    return {"version": "1", "parallel_read_safe": True, "parallel_write_safe": True}
