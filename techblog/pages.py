@@ -243,10 +243,12 @@ def _page_context(app: Sphinx, pagename: str, templatename: str, context: dict, 
         context["tb_home"] = home_context(app)
     if templatename == "ablog/collection.html":
         context["tb_listing"] = listing_context(app, context["collection"])
-        context["title"] = context["feed_title"] = context["tb_listing"]["title"]
+        # Sphinx's ``title`` and ablog's ``feed_title`` are put in the page as HTML; a label is writer text.
+        context["title"] = escape(context["tb_listing"]["title"])
+        context["feed_title"] = escape(context["tb_listing"]["title"])
     if templatename == "ablog/catalog.html":
         context["tb_catalog"] = catalog_context(app, context["catalog"])
-        context["title"] = context["tb_catalog"]["title"]
+        context["title"] = escape(context["tb_catalog"]["title"])
 
 
 def _collect_pages(app: Sphinx):
@@ -330,6 +332,7 @@ def setup(app: Sphinx) -> dict:
     app.setup_extension("techblog.reading")
     app.connect("config-inited", _config_inited)
     app.add_css_file("techblog.css")
+    app.add_css_file("techblog-icons.css")
     app.add_js_file("techblog.js", loading_method="defer")
     app.connect("builder-inited", _builder_inited, priority=900)
     app.connect("doctree-read", _excerpt)

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import io
+import os
 import re
+import subprocess
+import sys
 
 import pytest
 from PIL import Image
@@ -272,3 +275,41 @@ def test_normal_prose_code_and_documentation_values_are_not_findings(tmp_path):
     config = Config(allowed_domains=["github.com", "postgresql.org"], denied_names=["港湾物流ホールディングス"])
     result = scan(Source("posts/2026/ok.md", FALSE_POSITIVES, frozenset({"colon_fence"})), tmp_path, config)
     assert result.findings == [], "\n".join(f"{f.line}: {f.message}" for f in result.findings)
+
+
+def _scan(text: str, tmp_path) -> tuple[list, list]:
+    result = scan(Source("posts/2026/p.md", text, frozenset({"colon_fence"})), tmp_path, Config())
+    return [(f.line, f.rule, f.subject) for f in result.findings], [(f.line, f.subject) for f, _ in result.suppressed]
+
+
+def test_a_comment_allows_the_next_line_only(tmp_path):
+    text = "% safety-allow: ip 10.0.0.5 理由: 既定値の説明\n10.0.0.5 です。\n10.0.0.5 もです。\n"
+    assert _scan(text, tmp_path) == ([(3, "ip", "10.0.0.5")], [(2, "10.0.0.5")])
+
+
+def test_an_allow_on_the_code_line_itself_covers_that_line(tmp_path):
+    text = "```nginx\nserver 10.0.0.5:80;  # safety-allow: ip 10.0.0.5 理由: 既定値の説明\nserver 10.0.0.6:80;\n```\n"
+    assert _scan(text, tmp_path) == ([(3, "ip", "10.0.0.6")], [(2, "10.0.0.5")])
+
+
+def test_an_allow_names_its_subject_exactly(tmp_path):
+    text = "% safety-allow: ip 10.0.0.5 理由: 既定値の説明\n10.0.0.5 と 10.0.0.7 です。\n"
+    assert _scan(text, tmp_path) == ([(2, "ip", "10.0.0.7")], [(2, "10.0.0.5")])
+
+
+def test_the_syntax_shown_in_backticks_is_documentation(tmp_path):
+    assert _scan("書き方は `% safety-allow: 規則 対象 理由: …` です。\n", tmp_path) == ([], [])
+
+
+def test_a_mistyped_rule_is_an_error(tmp_path):
+    findings, _ = _scan("% safety-allow: ipp 10.0.0.5 理由: 説明\n10.0.0.5 です。\n", tmp_path)
+    assert (1, "allow", "") in findings and (2, "ip", "10.0.0.5") in findings
+
+
+def test_a_broken_link_fails_the_build_even_without_warnings_as_errors(tmp_path):
+    site = make_site(tmp_path / "site", {"posts/2026/a.md": post(body="[前回](./nothing.md) の続きです。\n")})
+    proc = subprocess.run([sys.executable, "-m", "sphinx", "-E", "-b", "html", str(site), str(tmp_path / "out")],
+                          capture_output=True, text=True, env={**os.environ, "PYTHONPATH": str(ROOT)}, timeout=600)
+    output = proc.stdout + proc.stderr
+    assert proc.returncode != 0, output
+    assert re.search(r"^posts/2026/a\.md:\d+: ERROR: リンク先「.*nothing\.md」が見つかりません", output, re.M), output

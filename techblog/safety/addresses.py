@@ -24,7 +24,7 @@ from publicsuffixlist import PublicSuffixList
 
 from .config import Config
 from .source import Finding, Source
-from .suppress import is_allow_line
+from .suppress import scannable
 
 DOCUMENTATION = [ipaddress.ip_network(n) for n in ("192.0.2.0/24", "198.51.100.0/24", "203.0.113.0/24", "2001:db8::/32")]
 # Naming a whole private block ("10.0.0.0/8") reveals nothing about anyone's network.
@@ -66,7 +66,8 @@ def _psl() -> PublicSuffixList:
 def check(source: Source, config: Config) -> Iterator[Finding]:
     names = _names_pattern(tuple(config.denied_names))
     for index, line in enumerate(source.lines):
-        if is_allow_line(line) or not line.strip():
+        line = scannable(line)
+        if not line.strip():
             continue
         number = index + 1
         if "." in line:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import logging as std_logging
 import re
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -19,7 +20,7 @@ from sphinx.application import Sphinx
 from sphinx.util import logging
 
 from ..problems import Problem, report, report_all
-from . import addresses, config, embeds, images, links, markup, secrets, suppress
+from . import addresses, config, embeds, escaping, images, links, markup, secrets, suppress
 from .source import Finding, Source
 
 logger = logging.getLogger("techblog")
@@ -29,6 +30,7 @@ logger = logging.getLogger("techblog")
 class Stats:
     pages: int = 0
     findings: int = 0
+    seconds: float = 0.0
     suppressed: list[tuple[str, Finding, suppress.Allow]] = field(default_factory=list)
 
 
@@ -57,6 +59,7 @@ def _builder_inited(app: Sphinx) -> None:
 
 
 def _check_pages(app: Sphinx, env, docnames: list[str]) -> None:
+    started = time.perf_counter()
     root = Path(app.srcdir)
     extensions = frozenset(app.config.myst_enable_extensions)
     stats = _stats(app)
@@ -72,6 +75,7 @@ def _check_pages(app: Sphinx, env, docnames: list[str]) -> None:
         stats.suppressed += [(rel, finding, allow) for finding, allow in result.suppressed]
         for finding in result.findings:
             report(app, Problem(rel, finding.line, finding.message))
+    stats.seconds += time.perf_counter() - started
 
 
 def _summary(app: Sphinx, exception: Exception | None) -> None:
@@ -80,7 +84,8 @@ def _summary(app: Sphinx, exception: Exception | None) -> None:
         return
     for rel, finding, allow in stats.suppressed:
         logger.info(f"{rel}:{finding.line}: 許可（{finding.rule} {finding.subject}）理由: {allow.reason}")
-    logger.info(f"安全チェック: {stats.pages} ページを検査、指摘 {stats.findings} 件、理由つきで許可 {len(stats.suppressed)} 件")
+    logger.info(f"安全チェック: {stats.pages} ページを検査、指摘 {stats.findings} 件、理由つきで許可 {len(stats.suppressed)} 件"
+                f"（{stats.seconds:.1f} 秒）")
 
 
 class _MissingReference(std_logging.Filter):
@@ -116,6 +121,7 @@ def _watch_missing_references(app: Sphinx) -> None:
 def setup(app: Sphinx) -> dict:
     app.setup_extension("techblog.problems")
     embeds.register(app)
+    escaping.register(app)
     app.connect("builder-inited", _builder_inited)
     app.connect("env-before-read-docs", _check_pages)
     app.connect("build-finished", _summary, priority=800)

@@ -4,7 +4,7 @@ A suppression names one finding exactly (its rule and subject, as the finding's
 message shows them) and says why.  Written alone on a MyST comment line (``%``,
 not rendered), it covers the next line, or the whole fenced block when the next
 line opens one.  Written anywhere else (for example as a comment inside a code
-block), it covers its own line.  A suppression without a reason, or one that
+block), it covers its own line.  Shown in backticks in prose, it is documentation.  A suppression without a reason, or one that
 covers nothing, is itself a finding, so none goes stale.
 """
 
@@ -19,6 +19,7 @@ SYNTAX = re.compile(
     r"safety-allow\s*[:：]\s*(?P<rule>[a-z]+)\s+(?P<subject>.+?)\s*(?:(?:理由|reason)\s*[:：]\s*(?P<reason>.*?))?\s*(?:-->)?\s*$"
 )
 RULES = {"secret", "ip", "domain", "name", "html", "image", "link"}
+INLINE_CODE = re.compile(r"(`+).+?\1")
 FENCE = re.compile(r"\s{0,3}(`{3,}|~{3,}|:{3,})")
 
 
@@ -45,13 +46,20 @@ def is_allow_line(line: str) -> bool:
     return "safety-allow" in line
 
 
+def scannable(line: str) -> str:
+    """The part of *line* the rules read: a suppression names what it allows, and is not itself a finding."""
+    at = line.find("safety-allow")
+    return line if at < 0 else line[:at]
+
+
 def parse(source: Source) -> tuple[list[Allow], list[Finding]]:
     allows: list[Allow] = []
     problems: list[Finding] = []
     lines = source.lines
+    code = source.code_lines() if "safety-allow" in source.text else set()
     for index, line in enumerate(lines):
-        if "safety-allow" not in line:
-            continue
+        if "safety-allow" not in line or (index + 1 not in code and "safety-allow" not in INLINE_CODE.sub("", line)):
+            continue  # prose that shows the syntax in backticks is documentation, not a suppression
         number = index + 1
         match = SYNTAX.search(line)
         if not match or match["rule"] not in RULES:
