@@ -12,7 +12,7 @@ PORT        ?= 8000
 N           ?= 1000
 
 .DEFAULT_GOAL := help
-.PHONY: help html test bench livehtml clean new-post lint venv
+.PHONY: help html html-fast test bench bench-search livehtml clean new-post lint venv
 
 help: ## この一覧を表示する
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -32,8 +32,14 @@ $(VENV)/.test-installed: requirements-test.txt requirements.txt | $(BIN)/python
 
 venv: $(VENV)/.site-installed
 
+# Production and CI read every source again (-E): a clean build is the reference.
+# html-fast keeps the saved environment; techblog/incremental.py rewrites the pages
+# that list a changed post, so its output equals a clean build's (tests/test_incremental.py).
 html: $(VENV)/.site-installed ## 本番サイトを _build/html にビルドする（警告はエラー）
-	$(BIN)/sphinx-build -E -W --keep-going -b html -d $(BUILDDIR)/doctrees . $(BUILDDIR)/html $(SPHINXOPTS)
+	$(BIN)/sphinx-build -E -j auto -W --keep-going -b html -d $(BUILDDIR)/doctrees . $(BUILDDIR)/html $(SPHINXOPTS)
+
+html-fast: $(VENV)/.site-installed ## 変わった記事と、それを一覧するページだけをビルドし直す（執筆中の確認用）
+	$(BIN)/sphinx-build -j auto -W --keep-going -b html -d $(BUILDDIR)/doctrees . $(BUILDDIR)/html $(SPHINXOPTS)
 
 test: $(VENV)/.test-installed ## すべてのテストを実行する
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
@@ -48,6 +54,9 @@ new-post: $(VENV)/.site-installed ## 新しい記事を作る（例: make new-po
 
 bench: $(VENV)/.site-installed ## 記事 N 本（既定 1000）でビルド時間・メモリ・ページの重さを測り、素の構成と比べる（例: make bench N=200）
 	$(BIN)/python tools/bench.py --posts $(N) $(BENCHOPTS)
+
+bench-search: $(VENV)/.test-installed ## 記事 N 本（既定 1000）で検索を計測し、標準の Sphinx 検索と比べる（数分かかります）
+	$(BIN)/python tools/bench_search.py --posts $(N)
 
 lint: $(VENV)/.test-installed ## Python のコードを ruff で検査する
 	$(BIN)/ruff check techblog tests tools conf.py

@@ -48,4 +48,5 @@ extensions = [
     "techblog.reproducible",
     "techblog.safety.extension",
     "techblog.incremental",
+    "techblog.speed",
 ]

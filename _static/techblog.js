@@ -10,3 +10,11 @@ document.addEventListener("click", (event) => {
     () => { if (status) status.textContent = "コピーできませんでした。リンクを長押し（右クリック）してコピーしてください"; },
   );
 });
+
+// pydata-sphinx-theme 0.20 renders the sidebar's expand toggles as <summary> with only
+// an icon, which screen readers announce as nothing; name each after its section.
+for (const summary of document.querySelectorAll(".bd-sidenav details > summary")) {
+  if (summary.textContent.trim() || summary.hasAttribute("aria-label")) continue;
+  const link = summary.parentElement.parentElement.querySelector(":scope > a");
+  summary.setAttribute("aria-label", `「${link ? link.textContent.trim() : "この項目"}」の下位ページを開閉`);
+}

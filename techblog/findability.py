@@ -96,11 +96,26 @@ def _record_page(app: Sphinx, pagename: str, templatename: str, context: dict, d
     app._techblog_pages.add(pagename)
 
 
+def _ablog_pages(app: Sphinx) -> set[str]:
+    """The listing pages ablog writes (``ablog.post.generate_archive_pages``).
+
+    An incremental build does not write them again when no listing changed
+    (techblog.incremental), so they are named here rather than seen written.
+    """
+    blog = Blog(app)
+    pages = {blog.posts.docname}
+    for catalog in (blog.author, blog.location, blog.language, blog.category, blog.archive, blog.tags):
+        if catalog:
+            pages.add(catalog.docname)
+            pages.update(collection.docname for collection in catalog if collection)
+    return pages
+
+
 def sitemap_pages(app: Sphinx) -> list[str]:
     """Docnames of the published pages: every document, every generated listing."""
     blog = Blog(app)
     left_out = {"genindex", "search", "py-modindex", NOT_FOUND, blog.drafts.docname}
-    pages = set(app.env.found_docs) | getattr(app, "_techblog_pages", set())
+    pages = set(app.env.found_docs) | _ablog_pages(app) | getattr(app, "_techblog_pages", set())
     return sorted(pages - left_out)
 
 

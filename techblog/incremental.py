@@ -5,12 +5,14 @@ tell Sphinx which pages depend on it (it has no ``env-get-outdated`` handling),
 so after a post is added or its title, date, excerpt or tags change, the home
 page's ``postlist`` and every listing stay stale until a full build.  Here:
 
-- each post's *listing key* (what listings show of it: title, dates, authors,
-  category, tags, series, description, image, excerpt) is kept in the
-  environment; when a key changes, a post appears or disappears, the pages
-  that list posts are written again: documents with a ``postlist``, the posts
-  whose previous/next neighbour or series changed, and every page when a
-  sidebar template lists posts (``techblog_listing_templates``);
+- each post's *listing key* (what other pages show of it: its card from
+  :mod:`techblog.pages` with title, dates, authors, tags, excerpt and reading
+  time, and ablog's entry) is kept in the environment; when a key changes or a
+  post appears or disappears, the pages that show posts are written again: the
+  home page, documents with a ``postlist``, the posts whose previous/next,
+  series or related posts include a changed post or are no longer the same,
+  and every page when a sidebar lists posts (``techblog_listing_templates``)
+  or the set of series changes;
 - ablog's collection pages (``blog/*``) are written only when a listing key, the
   configuration or a template changed, or when they are missing; otherwise the
   files of the previous build are already what a clean build would write;
@@ -22,15 +24,13 @@ page's ``postlist`` and every listing stay stale until a full build.  Here:
 from __future__ import annotations
 
 import hashlib
-from collections import defaultdict
-from datetime import datetime
 from pathlib import Path
 
 import ablog.post
 from sphinx.application import Sphinx
 from sphinx.search import IndexBuilder
 
-from . import ablog_compat, posts
+from . import ablog_compat, pages, posts, related
 
 # Sidebar templates that show other posts: a page using one is a listing.
 LISTING_TEMPLATES = [
@@ -44,33 +44,30 @@ def _digest(*parts) -> str:
     return hashlib.sha256(repr(parts).encode("utf-8")).hexdigest()[:16]
 
 
-def listing_key(env, docname: str, meta) -> str:
-    """What a listing shows of one post, as a short digest."""
-    infos = getattr(env, "ablog_posts", {}).get(docname, [])
+def listing_key(app: Sphinx, docname: str) -> str:
+    """What other pages show of one post (its card and ablog's entry), as a short digest."""
+    infos = getattr(app.env, "ablog_posts", {}).get(docname, [])
     shown = [
         (i["title"], i["date"], i["update"], i["author"], i["category"], i["tags"], i["image"],
          "".join(node.pformat() for node in i["excerpt"]))
         for i in infos
     ]
-    extra = (meta.series, meta.description, meta.image, meta.featured) if meta else ()
-    return _digest(shown, extra)
+    return _digest(shown, pages.card(app, docname))
 
 
-def _neighbours(keys: dict[str, str], env) -> dict[str, tuple[str | None, str | None]]:
-    def when(docname: str):
-        infos = env.ablog_posts.get(docname) or [{}]
-        return (infos[0].get("date") or datetime.min, docname)
+def shown_posts(app: Sphinx) -> dict[str, list[str]]:
+    """The other posts each post's page shows: previous and next, series parts, related posts."""
+    built = sorted(posts.of(app).built().values(), key=lambda m: m.date, reverse=True)
+    shown = {}
+    for i, meta in enumerate(built):
+        neighbours = [built[i - 1].docname if i else None, built[i + 1].docname if i + 1 < len(built) else None]
+        series = [m.docname for m in related.series_parts(meta, built)]
+        shown[meta.docname] = neighbours + series + [m.docname for m in related.related(meta, built)]
+    return shown
 
-    order = sorted(keys, key=when)
-    return {d: (order[i - 1] if i else None, order[i + 1] if i + 1 < len(order) else None) for i, d in enumerate(order)}
 
-
-def _series(app: Sphinx, docnames) -> dict[str, set[str]]:
-    by_series: dict[str, set[str]] = defaultdict(set)
-    for docname, meta in posts.of(app).all.items():
-        if meta.series and docname in docnames:
-            by_series[meta.series].add(docname)
-    return by_series
+def _series_with_posts(app: Sphinx) -> list[str]:
+    return sorted({m.series for m in posts.of(app).built().values() if m.series})
 
 
 def _site_key(app: Sphinx) -> str:
@@ -89,31 +86,26 @@ def sidebars_list_posts(app: Sphinx) -> bool:
 
 
 def _env_updated(app: Sphinx, env) -> list[str]:
-    """Pages to write again because what they list changed."""
-    catalog = posts.of(app)
-    built = {d for d in env.found_docs if d in getattr(env, "ablog_posts", {})}
-    keys = {d: listing_key(env, d, catalog.all.get(d)) for d in built}
+    """Pages to write again because the posts they show changed."""
+    built = set(posts.of(app).built()) & set(env.found_docs)
+    keys = {d: listing_key(app, d) for d in built}
     old = getattr(env, "techblog_listing", None) or {}
     old_keys = old.get("keys", {})
-    neighbours = _neighbours(keys, env)
     site_key = _site_key(app)
     changed = {d for d in keys.keys() | old_keys.keys() if keys.get(d) != old_keys.get(d)}
-    env.techblog_listing = {"keys": keys, "neighbours": neighbours, "site": site_key}
     app._techblog_listing_changed = bool(changed) or old.get("site") != site_key or not old_keys
     if not changed:
+        env.techblog_listing = {**old, "site": site_key}
         return []
-    write = set(getattr(env, "techblog_postlist_docs", set()))
-    if sidebars_list_posts(app):
+    shown = shown_posts(app)
+    series = _series_with_posts(app)
+    env.techblog_listing = {"keys": keys, "shown": shown, "series": series, "site": site_key}
+    write = {app.config.root_doc} | set(getattr(env, "techblog_postlist_docs", set()))
+    # The blog sidebar names every series that has posts.
+    if sidebars_list_posts(app) or series != old.get("series"):
         write |= set(env.found_docs)
-    # Post pages show their previous and next posts' titles.
-    old_neighbours = old.get("neighbours", {})
-    write |= {d for d, pair in neighbours.items() if old_neighbours.get(d) != pair}
-    for d in changed:
-        write |= {n for n in neighbours.get(d, ()) + old_neighbours.get(d, ()) if n}
-    series = _series(app, built)
-    for members in series.values():
-        if members & changed:
-            write |= members
+    old_shown = old.get("shown", {})
+    write |= {d for d, others in shown.items() if others != old_shown.get(d) or changed.intersection(others)}
     return sorted(write & set(env.found_docs))
 
 

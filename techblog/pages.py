@@ -332,6 +332,7 @@ def setup(app: Sphinx) -> dict:
     app.setup_extension("techblog.reading")
     app.connect("config-inited", _config_inited)
     app.add_css_file("techblog.css")
+    app.add_css_file("techblog-icons.css")
     app.add_js_file("techblog.js", loading_method="defer")
     app.connect("builder-inited", _builder_inited, priority=900)
     app.connect("doctree-read", _excerpt)

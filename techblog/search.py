@@ -26,6 +26,7 @@ import hashlib
 import json
 import re
 import shutil
+import time
 import unicodedata
 from collections import Counter
 from dataclasses import dataclass
@@ -34,10 +35,12 @@ from pathlib import Path
 import jinja2.ext
 from lxml import html as lxml_html
 from sphinx.application import Sphinx
+from sphinx.util import logging
 
 from . import jst, posts, registries
 from .problems import Problem, report
 
+logger = logging.getLogger(__name__)
 OUT_DIR = "_search"
 TEMPLATES = Path(__file__).parent / "templates"
 TARGET_SHARD_BYTES = 8 * 1024
@@ -58,11 +61,14 @@ HIRAGANA_RE = re.compile(f"[{HIRAGANA}]")
 ALNUM_PARTS_RE = re.compile("[0-9]+|[^0-9]+")
 CJK_RE = re.compile(f"[{HIRAGANA}{KATAKANA}{KANJI}]")
 # What is in the article but is not the page's own text: permalink marks,
-# ablog's prev/next links, preview banners, and anything a template marks with
+# ablog's prev/next links, preview banners, the post templates' byline, share
+# buttons, author cards, related posts and pager, and anything marked with
 # the class techblog-search-ignore (share buttons, related posts...).
 NOT_CONTENT = " | ".join([
     './/a[contains(@class, "headerlink")]', ".//script", ".//style", ".//nav",
-    './/*[contains(@class, "ablog__")]', './/*[contains(@class, "techblog-status-banner")]',
+    './/*[contains(@class, "ablog__")]', './/*[contains(@class, "techblog-status-banner")]', ".//footer",
+    *(f'.//*[contains(concat(" ", @class, " "), " {c} ")]'
+      for c in ("tb-post-header", "tb-post-footer", "tb-share", "tb-authors", "tb-related", "tb-pager")),
     './/*[contains(concat(" ", @class, " "), " techblog-search-ignore ")]',
 ])
 BLOCK_TAGS = {"p", "li", "dt", "dd", "pre", "div", "section", "blockquote", "tr", "td", "th", "h1", "h2", "h3",
@@ -271,8 +277,10 @@ def _build_finished(app: Sphinx, exception) -> None:
     if not DropStockSearchScripts.found:
         report(app, Problem("conf.py", 0, "テーマの layout.html から標準検索の searchindex.js 読み込みを外せませんでした。"
                                           "テーマの版が変わった可能性があります。techblog/search.py の DropStockSearchScripts を直してください"))
+    start = time.perf_counter()
     pages = [p for p in (read_page(app, d) for d in indexable(app)) if p is not None]
-    write_index(Path(app.outdir) / OUT_DIR, pages)
+    manifest = write_index(Path(app.outdir) / OUT_DIR, pages)
+    logger.info("検索索引: %d ページ、%d シャード、%.1f 秒", len(pages), manifest["shards"], time.perf_counter() - start)
 
 
 def setup(app: Sphinx) -> dict:

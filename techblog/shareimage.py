@@ -16,6 +16,7 @@ import hashlib
 import importlib.util
 import io
 import json
+import re
 import shutil
 from functools import cache
 from importlib import metadata
@@ -43,6 +44,7 @@ PANEL_BOX = (40, 40, WIDTH - 40, HEIGHT - 40)
 TEXT_LEFT, TEXT_RIGHT = 110, WIDTH - 110
 TITLE_TOP, TITLE_BOTTOM = 110, 440
 TITLE_SIZES = list(range(72, 27, -4)) + list(range(26, 9, -2))
+WHOLE_WORDS_DOWN_TO = 40  # below this, a word is broken rather than the title made smaller
 
 
 def font_path() -> Path:
@@ -78,19 +80,44 @@ def _parser():
     return budoux.load_default_japanese_parser()
 
 
-def wrap(text: str, face: ImageFont.FreeTypeFont, width: int) -> list[str]:
-    """Lines of at most *width* pixels, broken between BudouX phrases where possible."""
-    pieces: list[str] = []
+# Characters that never start a line (kinsoku shori): closing brackets and punctuation.
+NO_LINE_START = set("、。，．,.：:；;？！?!）)」』】〕〉》]}ー…‥・ぁぃぅぇぉっゃゅょゎァィゥェォッャュョヮヵヶ")
+
+
+def _phrases(text: str) -> list[str]:
+    """BudouX phrases, with a phrase that starts with closing punctuation joined to the one before."""
+    phrases: list[str] = []
     for phrase in _parser().parse(text):
+        if phrases and phrase[:1] in NO_LINE_START:
+            phrases[-1] += phrase
+        else:
+            phrases.append(phrase)
+    return phrases
+
+
+def wrap(text: str, face: ImageFont.FreeTypeFont, width: int, anywhere: bool = False) -> list[str] | None:
+    """Lines of at most *width* pixels, broken between BudouX phrases, else at spaces.
+
+    A word wider than a line (a long URL or identifier) makes this return None,
+    unless *anywhere* allows breaking it between any two characters.
+    """
+    pieces: list[str] = []
+    for phrase in _phrases(text):
         if face.getlength(phrase.strip()) <= width:
             pieces.append(phrase)
-        else:  # a phrase wider than a line (a long URL or identifier): break it anywhere
-            pieces.extend(phrase)
+            continue
+        for word in re.findall(r"\S+\s*|\s+", phrase):
+            if face.getlength(word.strip()) <= width:
+                pieces.append(word)
+            elif anywhere:
+                pieces.extend(word)
+            else:
+                return None
     lines: list[str] = []
     line = ""
     for piece in pieces:
         candidate = line + piece
-        if line and face.getlength(candidate.strip()) > width:
+        if line.strip() and face.getlength(candidate.strip()) > width:
             lines.append(line.strip())
             line = piece.lstrip()
         else:
@@ -101,14 +128,19 @@ def wrap(text: str, face: ImageFont.FreeTypeFont, width: int) -> list[str]:
 
 
 def fit_title(title: str) -> tuple[ImageFont.FreeTypeFont, list[str], int]:
-    """The largest size at which the whole title fits the title area: (font, lines, line height)."""
+    """The largest size at which the whole title fits the title area: (font, lines, line height).
+
+    Sizes that keep every word whole come first; breaking inside a word is
+    the last resort, for words wider than the card.
+    """
     width, height = TEXT_RIGHT - TEXT_LEFT, TITLE_BOTTOM - TITLE_TOP
-    for size in TITLE_SIZES:
-        face = font(size)
-        lines = wrap(title, face, width)
-        line_height = round(size * 1.45)
-        if len(lines) * line_height <= height:
-            return face, lines, line_height
+    for anywhere in (False, True):
+        for size in TITLE_SIZES if anywhere else [n for n in TITLE_SIZES if n >= WHOLE_WORDS_DOWN_TO]:
+            face = font(size)
+            lines = wrap(title, face, width, anywhere)
+            line_height = round(size * 1.45)
+            if lines is not None and len(lines) * line_height <= height:
+                return face, lines, line_height
     return face, lines, line_height  # 10px: longer than any title the front matter allows
 
 
@@ -137,7 +169,10 @@ def render(title: str, authors: list[str], blog: str) -> bytes:
     if names:
         draw.text((TEXT_LEFT, 492), names, font=_fit_line(names, 32, TEXT_RIGHT - TEXT_LEFT), fill=INK)
     blog_face = _fit_line(blog, 28, TEXT_RIGHT - TEXT_LEFT)
-    draw.text((TEXT_RIGHT, 560), blog, font=blog_face, fill=MUTED, anchor="rs" if names else "ls")
+    if names:
+        draw.text((TEXT_RIGHT, 560), blog, font=blog_face, fill=MUTED, anchor="rs")
+    else:
+        draw.text((TEXT_LEFT, 492), blog, font=_fit_line(blog, 32, TEXT_RIGHT - TEXT_LEFT), fill=INK)
 
     info = PngImagePlugin.PngInfo()
     info.add_text(KEY, card_key(title, authors, blog))

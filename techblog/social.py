@@ -56,11 +56,12 @@ def description(app: Sphinx, pagename: str, context: dict, doctree) -> str:
         entry = getattr(collection, "entry", None)
         if entry is not None and entry.description:
             return entry.description
-        if getattr(collection, "docname", None) == Blog(app).posts.docname:
-            return f"{site['title']}のすべての記事の一覧です。"
-        return f"{site['title']}の「{collection.name}」の記事の一覧です。"
+        return f"{site['title']}の{plain(context.get('title', '')) or collection.name}の一覧です。"
     if context.get("catalog") is not None:
-        return f"{site['title']}の{plain(context.get('title', ''))}の一覧です。"
+        return f"{site['title']}の{plain(context.get('title', ''))}です。"
+    series = (context.get("tb_series") or {}).get("entry")
+    if series is not None:
+        return series.description or f"{site['title']}の連載「{series.label}」の記事の一覧です。"
     return _first_paragraph(doctree) or site.get("tagline") or site["title"]
 
 

@@ -92,10 +92,10 @@ def test_autodiscovery_links_point_to_feeds_that_exist(sample):
     for page in sample.files():
         if not page.endswith(".html"):
             continue
+        if page.startswith("_static/") or 'http-equiv="refresh"' in sample.html(page):
+            continue  # theme snippets and redirect stubs are not pages
         soup = BeautifulSoup(sample.html(page), "html.parser")
         links = soup.select('link[rel="alternate"][type="application/atom+xml"]')
-        if soup.select_one('link[rel="canonical"]') is None:
-            continue  # redirect stubs
         assert links, f"{page} has no feed autodiscovery"
         for link in links:
             href = link["href"]

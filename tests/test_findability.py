@@ -133,7 +133,7 @@ def test_404_page_works_at_any_depth(browser, hosted, missing):
     page.on("response", lambda r: r.status >= 400 and r.url != hosted + missing and failed.append(r.url))
     response = page.goto(hosted + missing)
     assert response.status == 404
-    assert page.locator("h1").first.inner_text() == "ページが見つかりません"
+    assert page.locator("article h1").inner_text() == "ページが見つかりません"
     assert failed == [], "stylesheets or scripts of the 404 page did not load"
     # The theme's stylesheet applied: the page is laid out, not bare HTML.
     assert page.evaluate("getComputedStyle(document.body).fontFamily") != "Times New Roman"

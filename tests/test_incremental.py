@@ -29,6 +29,11 @@ def assert_same_site(got, want) -> None:
     assert differing == [], f"differs from a clean build: {differing}"
 
 
+def text(build, page: str) -> str:
+    """A page's HTML without the <wbr> tags that break Japanese titles into phrases."""
+    return build.html(page).replace("<wbr>", "")
+
+
 def clean_build(src, tmp_path, name, *args):
     build = sphinx_build(src, tmp_path / name, *args, env=NOW)
     assert build.returncode == 0, build.output
@@ -56,7 +61,7 @@ def test_editing_a_post_title_and_excerpt_updates_every_listing(site, tmp_path):
     path.write_text(path.read_text(encoding="utf-8").replace("二本目の記事", "改題した二本目").replace("本文です。", "書き直した抜粋です。"),
                     encoding="utf-8")
     incremental = rebuild(src, tmp)
-    assert "改題した二本目" in incremental.html("index.html")
+    assert "改題した二本目" in text(incremental, "index.html")
     assert "改題した二本目" in (incremental.out / "blog/atom.xml").read_text(encoding="utf-8")
     assert_same_site(incremental, clean_build(src, tmp_path, "clean"))
 
@@ -66,8 +71,8 @@ def test_adding_a_post_updates_home_listings_feeds_and_search(site, tmp_path):
     (src / "posts/2026/fourth.md").write_text(
         post(date="2026-04-10 10:00", h1="新しく足した記事", tags="[PostgreSQL]", author="suzuki"), encoding="utf-8")
     incremental = rebuild(src, tmp)
-    assert "新しく足した記事" in incremental.html("index.html")
-    assert "新しく足した記事" in incremental.html("blog/tag/postgresql.html")
+    assert "新しく足した記事" in text(incremental, "index.html")
+    assert "新しく足した記事" in text(incremental, "blog/tag/postgresql.html")
     assert_same_site(incremental, clean_build(src, tmp_path, "clean"))
 
 

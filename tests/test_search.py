@@ -60,7 +60,7 @@ SAMPLE_QUERIES = [
     ("フロントマター", "docs/writers-guide/front-matter.html"),
 ]
 
-NOTHING = ["量子暗号通信", "存在しないキーワードです", "ipv6 デュアルスタック"]  # the last is only in a draft
+NOTHING = ["量子暗号通信", "ミナト宇宙開発", "ipv6 デュアルスタック"]  # the last is only in a draft
 
 FIXTURE_POSTS = {
     "posts/2026/know-how.md": post(date="2026-01-10 10:00", tags="[障害対応]", h1="運用ノウハウ集",
@@ -197,7 +197,9 @@ def test_search_page_passes_axe(page):
     run_query(page, page.site_url, "障害対応")
     # The theme's collapsible sidebar toctree has an empty <summary> on every
     # page (axe summary-name): the page templates' to fix, not this page's.
-    results = Axe().run(page, context={"exclude": [[".bd-sidebar-primary .toctree-l1 > details > summary"]]})
+    # preload off: axe would re-fetch the theme's @import stylesheets from a wrong base URL (a 404 of its own).
+    results = Axe().run(page, context={"exclude": [[".bd-sidebar-primary .toctree-l1 > details > summary"]]},
+                        options={"resultTypes": ["violations"], "preload": False})
     serious = [v for v in results.response["violations"] if v["impact"] in ("serious", "critical")]
     assert serious == [], json.dumps(serious, ensure_ascii=False, indent=1)[:3000]
     assert own_errors(page) == []
@@ -221,7 +223,7 @@ def test_no_page_loads_the_stock_index(sample):
     pages = [f for f in sample.files() if f.endswith(".html")]
     assert len(pages) > 20
     for name in pages:
-        assert "searchindex.js" not in sample.html(name), name
+        assert not re.search(r"<script[^>]*(searchindex|searchtools|language_data)\.js", sample.html(name)), name
     assert "_static/search.js" in sample.html("search.html")
     assert 'id="search-results"' in sample.html("search.html")
 

@@ -12,7 +12,8 @@ from techblog import shareimage
 from .sitebuild import make_site, post, sphinx_build
 
 BLOG = "ミナトクラウド エンジニアブログ"
-LONG_TITLE = "「湊 SRE 勉強会 #1」開催レポート：オンコールの負荷をどう減らすか、アラート疲れと runbook の自動化と新卒のオンコール体験のすべてを一つの記事にまとめて振り返ります"
+LONG_TITLE = ("「湊 SRE 勉強会 #1」開催レポート：オンコールの負荷をどう減らすか、"
+              "アラート疲れと runbook の自動化と新卒のオンコール体験のすべてを一つの記事にまとめて振り返ります")
 
 
 def png(data: bytes) -> Image.Image:
@@ -61,6 +62,18 @@ def test_long_titles_shrink_and_wrap_at_phrases_never_cut():
     assert not any(line.startswith(("ト", "ル", "告", "す")) for line in lines[1:])
     lines = shareimage.wrap("Kubernetes ノードのアップグレードを無停止で回す", shareimage.font(72), width)
     assert lines == ["Kubernetes ノードの", "アップグレードを無停止で", "回す"]
+    # No line starts with closing punctuation (BudouX gives "：なぜ今、" as a phrase).
+    _face, lines, _ = shareimage.fit_title("PostgreSQL 16 移行記（1）：なぜ今、どうやって移行するのか")
+    assert not any(line[0] in shareimage.NO_LINE_START for line in lines), lines
+
+
+def test_a_word_wider_than_the_card_is_broken_not_shrunk_to_nothing():
+    url = "https://example.com/averyveryveryverylongpathwithoutanybreakopportunitiesatallwhatsoeverandmore"
+    face, lines, _ = shareimage.fit_title(f"設定は {url} にあります")
+    assert face.size >= shareimage.WHOLE_WORDS_DOWN_TO
+    assert "".join(lines).replace(" ", "") == f"設定は{url}にあります"
+    # The blog's name alone wraps between its two words, not inside one.
+    assert shareimage.fit_title(BLOG)[1] == ["ミナトクラウド", "エンジニアブログ"]
 
 
 def test_cards_are_deterministic_and_drawn_only_when_inputs_change(tmp_path):
@@ -77,7 +90,7 @@ def test_cards_are_deterministic_and_drawn_only_when_inputs_change(tmp_path):
 
 def test_card_has_ink_where_the_title_author_and_blog_name_are():
     image = png(shareimage.render("日本語のタイトル", ["田中 悠真"], BLOG)).convert("L")
-    dark = lambda box: sum(1 for v in image.crop(box).getdata() if v < 100)  # noqa: E731
+    dark = lambda box: sum(1 for v in image.crop(box).tobytes() if v < 100)  # noqa: E731
     assert dark((110, 110, 1090, 440)) > 2000  # title
     assert dark((110, 485, 600, 535)) > 200  # authors
     assert image.getpixel((10, 10)) < 100 and image.getpixel((600, 100)) > 240  # background, panel

@@ -1,0 +1,252 @@
+"""Work the theme and our writers repeat on every page or build, done once.
+
+Each seam keeps the output byte for byte (tests/test_incremental.py compares
+incremental, parallel and clean builds):
+
+- pydata-sphinx-theme renders every sidebar and header template once to find
+  out whether it is empty, then again into the page.  Templates that are never
+  empty skip the first render (the theme already does this for its own
+  ``sidebar-nav-bs.html``; the book theme's ``sbt-sidebar-nav.html``, which
+  builds the whole navigation, was missed).
+- The navigation tree of a page outside every toctree (posts, listings) marks
+  no current entry, so it depends only on the page's folder (relative links):
+  it is made once per folder and kind instead of once per page.
+- Feeds are written from each post's HTML; it is kept between builds in the
+  doctree folder and made again only for posts read again.
+- Related posts: the reader's post footer scores every other post for every
+  post (O(n²) in all); here the posts sharing a tag, series or category are
+  found through an index built once per list of posts, with the same order.
+- The search index (:mod:`techblog.search`) reads every written page and cuts
+  its text into tokens at the end of each build; both are kept between builds,
+  keyed by the page file's size and time and by the text, so only pages
+  written again are read and tokenized again.
+"""
+
+from __future__ import annotations
+
+import pickle
+import posixpath
+from pathlib import Path
+
+import pydata_sphinx_theme.utils as pst_utils
+from sphinx.application import Sphinx
+
+from . import feeds, posts, related, search
+
+# Templates that always render something: the emptiness check is skipped for them.
+NEVER_EMPTY = ["sbt-sidebar-nav.html", "navbar-logo.html", "search-button-field.html",
+               "techblog/sidebar-blog.html", "sidebar-nav-bs.html", "navbar-nav.html"]
+FEED_CACHE = "techblog-feed-html.pickle"
+SEARCH_CACHE = "techblog-search.pickle"
+TOKEN_SEP = "\x00"
+
+
+def _skip_never_empty(original):
+    def update_and_remove(app, context, templates, section, templates_skip_empty_check=None):
+        skip = list(templates_skip_empty_check or []) + NEVER_EMPTY
+        return original(app, context, templates, section, templates_skip_empty_check=skip)
+    update_and_remove.techblog = True
+    return update_and_remove
+
+
+def _in_toctrees(env) -> set[str]:
+    docs = {env.config.root_doc}
+    for children in env.toctree_includes.values():
+        docs.update(children)
+    return docs
+
+
+def _share_navigation(app: Sphinx, pagename: str, templatename: str, context: dict, doctree) -> None:
+    generate = context.get("generate_toctree_html")
+    if generate is None or pagename in _nav_state(app)["in_toctrees"]:
+        return
+    cache = _nav_state(app)["html"]
+    folder = posixpath.dirname(pagename)
+
+    def shared(kind: str, **kwargs):
+        key = (folder, kind, tuple(sorted(kwargs.items())))
+        if key not in cache:
+            cache[key] = generate(kind, **kwargs)
+        return cache[key]
+
+    context["generate_toctree_html"] = shared
+
+
+def _nav_state(app: Sphinx) -> dict:
+    state = getattr(app, "_techblog_nav", None)
+    if state is None:
+        state = app._techblog_nav = {"in_toctrees": _in_toctrees(app.env), "html": {}}
+    return state
+
+
+class CachedFeedWriter(feeds.FeedWriter):
+    """A FeedWriter whose per-post HTML survives between builds."""
+
+    def __init__(self, app: Sphinx):
+        super().__init__(app)
+        self.path = Path(app.doctreedir) / FEED_CACHE
+        self.stamps = {d: app.env.all_docs.get(d) for d in app.env.all_docs}
+        try:
+            saved = pickle.loads(self.path.read_bytes())
+        except (OSError, pickle.PickleError, EOFError, ValueError):
+            saved = {}
+        self._html = {d: html for d, (stamp, html) in saved.items() if self.stamps.get(d) == stamp}
+
+    def save(self) -> None:
+        data = {d: (self.stamps.get(d), html) for d, html in self._html.items()}
+        self.path.write_bytes(pickle.dumps(data, pickle.HIGHEST_PROTOCOL))
+
+
+def _write_feeds(app: Sphinx):
+    if app.builder.format != "html" or app.builder.name in ("json", "pickle"):
+        return
+    writer = CachedFeedWriter(app)
+    for listed, docname, title, page in feeds.feeds(app):
+        writer.write(listed, docname, title, page)
+    writer.save()
+    yield from ()
+
+
+class SearchCache:
+    """Pages and tokens of the previous build's search index, reused when unchanged."""
+
+    def __init__(self, app: Sphinx):
+        self.path = Path(app.doctreedir) / SEARCH_CACHE
+        try:
+            saved = pickle.loads(self.path.read_bytes())
+        except (OSError, pickle.PickleError, EOFError, ValueError):
+            saved = {}
+        self.old_pages, self.old_tokens = saved.get("pages", {}), saved.get("tokens", {})
+        self.pages: dict = {}
+        self.tokens: dict = {}
+        data = Path(app.srcdir) / "data"
+        self.data_stamp = tuple(sorted((p.name, p.stat().st_mtime_ns) for p in data.glob("*.yml"))) if data.is_dir() else ()
+
+    def read_page(self, read, app: Sphinx, docname: str):
+        path = Path(app.outdir) / app.builder.get_target_uri(docname)
+        try:
+            stat = path.stat()
+        except OSError:
+            return read(app, docname)
+        meta = posts.of(app).all.get(docname)
+        key = (docname, stat.st_mtime_ns, stat.st_size, self.data_stamp, repr((meta.date, meta.tags)) if meta else "")
+        page = self.old_pages.get(key) or read(app, docname)
+        self.pages[key] = page
+        return page
+
+    def cut(self, tokens, text: str) -> list[str]:
+        if text in self.tokens:
+            joined = self.tokens[text]
+        else:
+            joined = self.old_tokens.get(text)
+            if joined is None:
+                joined = TOKEN_SEP.join(tokens(text))
+            self.tokens[text] = joined
+        return joined.split(TOKEN_SEP) if joined else []
+
+    def save(self) -> None:
+        self.path.write_bytes(pickle.dumps({"pages": self.pages, "tokens": self.tokens}, pickle.HIGHEST_PROTOCOL))
+
+
+def _cached_search_index(build_finished, read_page, tokens):
+    def finished(app: Sphinx, exception) -> None:
+        if exception is not None or app.builder.format != "html" or app.builder.name != "html":
+            return build_finished(app, exception)
+        cache = SearchCache(app)
+        search.read_page = lambda a, d: cache.read_page(read_page, a, d)
+        search.tokens = lambda text: cache.cut(tokens, text)
+        try:
+            build_finished(app, exception)
+        finally:
+            search.read_page, search.tokens = read_page, tokens
+        cache.save()
+    return finished
+
+
+class RelatedIndex:
+    """Who shares what, for one list of candidate posts."""
+
+    def __init__(self, candidates):
+        order = sorted(candidates, key=lambda c: c.date, reverse=True)
+        self.rank = {c.docname: i for i, c in enumerate(order)}
+        self.newest_first = order
+        self.by_tag: dict[str, list] = {}
+        self.by_series: dict[str, list] = {}
+        self.by_category: dict[str, list] = {}
+        for c in order:
+            for tag in set(c.tags):
+                self.by_tag.setdefault(tag, []).append(c)
+            if c.series:
+                self.by_series.setdefault(c.series, []).append(c)
+            if c.category:
+                self.by_category.setdefault(c.category, []).append(c)
+
+    def related(self, post, minimum: int = 3, maximum: int = 5) -> list:
+        """Same result as :func:`techblog.related.related`."""
+        points: dict[str, int] = {}
+        metas = {}
+        for tag in set(post.tags):
+            for c in self.by_tag.get(tag, ()):
+                points[c.docname] = points.get(c.docname, 0) + related.TAG_WEIGHT
+                metas[c.docname] = c
+        for c in self.by_series.get(post.series, ()) if post.series else ():
+            points[c.docname] = points.get(c.docname, 0) + related.SERIES_WEIGHT
+            metas[c.docname] = c
+        for docname, c in metas.items():
+            if post.category and c.category == post.category:
+                points[docname] += related.CATEGORY_WEIGHT
+        points.pop(post.docname, None)
+        scored = sorted(points, key=lambda d: (-points[d], self.rank[d]))[:maximum]
+        if len(scored) < maximum and post.category:
+            for c in self.by_category.get(post.category, ()):
+                if len(scored) >= maximum:
+                    break
+                if c.docname != post.docname and c.docname not in points:
+                    scored.append(c.docname)
+        chosen = set(scored)
+        result = [metas.get(d) or self._meta(d) for d in scored]
+        for c in self.newest_first:
+            if len(result) >= minimum:
+                break
+            if c.docname != post.docname and c.docname not in chosen:
+                result.append(c)
+        return result
+
+    def _meta(self, docname: str):
+        return self.newest_first[self.rank[docname]]
+
+
+def _indexed_related(original):
+    indexes: dict[tuple, RelatedIndex] = {}
+
+    def fast(post, candidates, minimum: int = 3, maximum: int = 5):
+        key = tuple(id(c) for c in candidates)
+        if key not in indexes:
+            indexes.clear()
+            indexes[key] = RelatedIndex(candidates)
+        return indexes[key].related(post, minimum, maximum)
+    fast.techblog = True
+    fast.original = original
+    return fast
+
+
+def _replace(app: Sphinx, event: str, old, new) -> None:
+    for listener in list(app.events.listeners[event]):
+        if listener.handler is old:
+            app.disconnect(listener.id)
+            app.connect(event, new, priority=listener.priority)
+
+
+def setup(app: Sphinx) -> dict:
+    app.setup_extension("techblog.feeds")
+    app.setup_extension("techblog.search")
+    if not getattr(pst_utils._update_and_remove_templates, "techblog", False):
+        pst_utils._update_and_remove_templates = _skip_never_empty(pst_utils._update_and_remove_templates)
+    # After pydata-sphinx-theme's add_toctree_functions (priority 500).
+    app.connect("html-page-context", _share_navigation, priority=600)
+    if not getattr(related.related, "techblog", False):
+        related.related = _indexed_related(related.related)
+    _replace(app, "html-collect-pages", feeds._write_feeds, _write_feeds)
+    _replace(app, "build-finished", search._build_finished,
+             _cached_search_index(search._build_finished, search.read_page, search.tokens))
+    return {"version": "1", "parallel_read_safe": True, "parallel_write_safe": True}
