@@ -106,7 +106,7 @@ class _MissingReference(std_logging.Filter):
                 path = Path(path).resolve().relative_to(Path(self.app.srcdir).resolve()).as_posix()
             except ValueError:
                 pass
-            target = re.findall(r"not found: (.*)$", record.getMessage())
+            target = re.findall(r"not found: '?(.*?)'?(?: \[[\w.]+\])?$", record.getMessage())
             report(self.app, Problem(path, line, f"リンク先「{target[0] if target else ''}」が見つかりません。"
                                      "ファイル名・見出し・ラベルの綴りを確かめ、存在するページや見出しを指してください"))
         return True
