@@ -71,7 +71,7 @@ CODE = [
              "        expr: pg_stat_activity_count / pg_settings_max_connections > 0.8\n        for: 5m\n"
              "        labels:\n          severity: page\n"),
     ("hcl", 'module "database" {\n  source        = "git::https://example.com/modules.git//database?ref=v3.2.0"\n'
-            '  name          = "orders"\n  environment   = "production"\n  allowed_cidrs = ["10.20.0.0/16"]\n}\n'),
+            '  name          = "orders"\n  environment   = "production"\n  allowed_cidrs = ["198.51.100.0/24"]\n}\n'),
 ]
 ADMONITIONS = ["note", "tip", "warning"]
 
