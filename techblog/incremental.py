@@ -159,6 +159,13 @@ def _collection_pages(app: Sphinx):
     blog_page = Path(app.builder.outdir, app.builder.get_target_uri(app.config.blog_path))
     if getattr(app, "_techblog_listing_changed", True) or not blog_page.is_file():
         yield from pages
+        return
+    # Not written again, but still pages of the site: techblog.findability lists the
+    # pages seen at html-page-context in sitemap.xml.
+    seen = getattr(app, "_techblog_pages", None)
+    if seen is None:
+        seen = app._techblog_pages = set()
+    seen.update(page[0] for page in pages)
 
 
 def setup(app: Sphinx) -> dict:
