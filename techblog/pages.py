@@ -11,9 +11,7 @@ import shutil
 from pathlib import Path
 from urllib.parse import quote, urlencode
 
-import budoux
 from docutils import nodes
-from markupsafe import Markup, escape
 from sphinx.application import Sphinx
 
 from . import ablog_compat, jst, posts, reading, registries, related
@@ -24,14 +22,6 @@ EXCERPT_CHARS = 120
 FEED = "blog/atom.xml"
 FOLLOW = (("x", "X"), ("facebook", "Facebook"), ("hatena", "はてなブックマーク"))
 SIDEBARS = ["navbar-logo.html", "search-button-field.html", "sbt-sidebar-nav.html", "techblog/sidebar-blog.html"]
-
-_parser = budoux.load_default_japanese_parser()
-
-
-def phrases(text: str) -> Markup:
-    """Text with ``<wbr>`` between BudouX phrases, so titles break between words."""
-    return Markup("<wbr>").join(escape(chunk) for chunk in _parser.parse(str(text)))
-
 
 def split_title(body: str) -> tuple[str, str]:
     """The rendered body cut after its first ``</h1>`` (the page title)."""
@@ -256,9 +246,6 @@ def _collect_pages(app: Sphinx):
 
 
 def _builder_inited(app: Sphinx) -> None:
-    templates = getattr(app.builder, "templates", None)
-    if templates is not None and hasattr(templates, "environment"):
-        templates.environment.filters["phrases"] = phrases
     _drop_drafts_page(app)
 
 
