@@ -12,6 +12,7 @@ from pathlib import Path
 from urllib.parse import quote, urlencode
 
 from docutils import nodes
+from markupsafe import escape
 from sphinx.application import Sphinx
 
 from . import ablog_compat, jst, posts, reading, registries, related
