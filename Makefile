@@ -9,6 +9,8 @@ BIN          = $(VENV)/bin
 SPHINXOPTS  ?=
 BUILDDIR    ?= _build
 PORT        ?= 8000
+# Tests run on every core (pytest-xdist); each worker builds the sample site once.
+PYTEST_ARGS ?= -n auto
 N           ?= 1000
 
 .DEFAULT_GOAL := help
