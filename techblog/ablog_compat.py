@@ -67,7 +67,8 @@ def _archive_pages_without_drafts(app: Sphinx):
             yield page
 
 
-def _replace_listener(app: Sphinx, event: str, old, new) -> None:
+def replace_listener(app: Sphinx, event: str, old, new) -> None:
+    """Put *new* where *old* listened to *event*, at the same priority."""
     for listener in list(app.events.listeners[event]):
         if listener.handler is old:
             app.disconnect(listener.id)
@@ -79,5 +80,5 @@ def setup(app: Sphinx) -> dict:
     app.setup_extension("techblog.posts")
     app.connect("config-inited", _turn_off_ablog_feeds)
     app.connect("builder-inited", _install_collections)
-    _replace_listener(app, "html-collect-pages", ablog.post.generate_archive_pages, _archive_pages_without_drafts)
+    replace_listener(app, "html-collect-pages", ablog.post.generate_archive_pages, _archive_pages_without_drafts)
     return {"version": "1", "parallel_read_safe": True, "parallel_write_safe": True}

@@ -180,6 +180,6 @@ def setup(app: Sphinx) -> dict:
     app.connect("env-purge-doc", _purge)
     app.connect("env-merge-info", _merge)
     app.connect("env-updated", _env_updated, priority=900)
-    ablog_compat._replace_listener(app, "html-collect-pages", ablog_compat._archive_pages_without_drafts,
+    ablog_compat.replace_listener(app, "html-collect-pages", ablog_compat._archive_pages_without_drafts,
                                    _collection_pages)
     return {"version": "1", "parallel_read_safe": True, "parallel_write_safe": True}

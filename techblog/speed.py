@@ -32,6 +32,7 @@ import pydata_sphinx_theme.utils as pst_utils
 from sphinx.application import Sphinx
 
 from . import feeds, posts, related, search
+from .ablog_compat import replace_listener
 
 # Templates that always render something: the emptiness check is skipped for them.
 NEVER_EMPTY = ["sbt-sidebar-nav.html", "navbar-logo.html", "search-button-field.html",
@@ -230,13 +231,6 @@ def _indexed_related(original):
     return fast
 
 
-def _replace(app: Sphinx, event: str, old, new) -> None:
-    for listener in list(app.events.listeners[event]):
-        if listener.handler is old:
-            app.disconnect(listener.id)
-            app.connect(event, new, priority=listener.priority)
-
-
 def setup(app: Sphinx) -> dict:
     app.setup_extension("techblog.feeds")
     app.setup_extension("techblog.search")
@@ -246,7 +240,7 @@ def setup(app: Sphinx) -> dict:
     app.connect("html-page-context", _share_navigation, priority=600)
     if not getattr(related.related, "techblog", False):
         related.related = _indexed_related(related.related)
-    _replace(app, "html-collect-pages", feeds._write_feeds, _write_feeds)
-    _replace(app, "build-finished", search._build_finished,
+    replace_listener(app, "html-collect-pages", feeds._write_feeds, _write_feeds)
+    replace_listener(app, "build-finished", search._build_finished,
              _cached_search_index(search._build_finished, search.read_page, search.tokens))
     return {"version": "1", "parallel_read_safe": True, "parallel_write_safe": True}
