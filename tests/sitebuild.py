@@ -33,7 +33,8 @@ class Build:
 def sphinx_build(src: Path, out: Path, *args: str, env: dict | None = None, preview: bool = False,
                  reread: bool = True) -> Build:
     """Build *src* into *out*; ``reread=False`` keeps the saved environment (an incremental build)."""
-    cmd = [sys.executable, "-m", "sphinx", *(["-E"] if reread else []), "-W", "--keep-going", "-b", "html",
+    # --no-color: Sphinx colours its output when CI=true, and the tests read the plain lines a writer reads.
+    cmd = [sys.executable, "-m", "sphinx", "--no-color", *(["-E"] if reread else []), "-W", "--keep-going", "-b", "html",
            str(src), str(out), *args]
     if preview:
         cmd += ["-D", "techblog_preview=1"]

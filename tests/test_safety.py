@@ -308,7 +308,7 @@ def test_a_mistyped_rule_is_an_error(tmp_path):
 
 def test_a_broken_link_fails_the_build_even_without_warnings_as_errors(tmp_path):
     site = make_site(tmp_path / "site", {"posts/2026/a.md": post(body="[前回](./nothing.md) の続きです。\n")})
-    proc = subprocess.run([sys.executable, "-m", "sphinx", "-E", "-b", "html", str(site), str(tmp_path / "out")],
+    proc = subprocess.run([sys.executable, "-m", "sphinx", "--no-color", "-E", "-b", "html", str(site), str(tmp_path / "out")],
                           capture_output=True, text=True, env={**os.environ, "PYTHONPATH": str(ROOT)}, timeout=600)
     output = proc.stdout + proc.stderr
     assert proc.returncode != 0, output
