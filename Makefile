@@ -35,13 +35,15 @@ $(VENV)/.test-installed: requirements-test.txt requirements.txt | $(BIN)/python
 venv: $(VENV)/.site-installed
 
 # Production and CI read every source again (-E): a clean build is the reference.
+# Serial on purpose: on 2 cores `-j auto` measured slower and 8x the memory (docs/tech/build-performance.md);
+# `make html SPHINXOPTS=-j auto` still reads in parallel (tests/test_incremental.py checks it is equal).
 # html-fast keeps the saved environment; techblog/incremental.py rewrites the pages
 # that list a changed post, so its output equals a clean build's (tests/test_incremental.py).
 html: $(VENV)/.site-installed ## 本番サイトを _build/html にビルドする（警告はエラー）
-	$(BIN)/sphinx-build -E -j auto -W --keep-going -b html -d $(BUILDDIR)/doctrees . $(BUILDDIR)/html $(SPHINXOPTS)
+	$(BIN)/sphinx-build -E -W --keep-going -b html -d $(BUILDDIR)/doctrees . $(BUILDDIR)/html $(SPHINXOPTS)
 
 html-fast: $(VENV)/.site-installed ## 変わった記事と、それを一覧するページだけをビルドし直す（執筆中の確認用）
-	$(BIN)/sphinx-build -j auto -W --keep-going -b html -d $(BUILDDIR)/doctrees . $(BUILDDIR)/html $(SPHINXOPTS)
+	$(BIN)/sphinx-build -W --keep-going -b html -d $(BUILDDIR)/doctrees . $(BUILDDIR)/html $(SPHINXOPTS)
 
 test: $(VENV)/.test-installed ## すべてのテストを実行する
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
