@@ -30,7 +30,7 @@ import ablog.post
 from sphinx.application import Sphinx
 from sphinx.search import IndexBuilder
 
-from . import ablog_compat, pages, posts, related
+from . import ablog_compat, docstore, pages, posts, related
 
 # Sidebar templates that show other posts: a page using one is a listing.
 LISTING_TEMPLATES = [
@@ -143,13 +143,7 @@ def _purge(app: Sphinx, env, docname: str) -> None:
 
 
 def _merge(app: Sphinx, env, docnames, other) -> None:
-    """Bring what a parallel read worker learnt into the main environment."""
-    if not hasattr(env, "ablog_posts"):
-        env.ablog_posts = {}
-    theirs = getattr(other, "ablog_posts", {})
-    for docname in docnames:
-        if docname in theirs:
-            env.ablog_posts[docname] = theirs[docname]
+    """Bring the pages with a postlist that a parallel read worker saw into the main environment."""
     _postlist_docs(env).update(set(docnames) & getattr(other, "techblog_postlist_docs", set()))
 
 
@@ -171,8 +165,9 @@ def _collection_pages(app: Sphinx):
 def setup(app: Sphinx) -> dict:
     app.setup_extension("techblog.ablog_compat")
     # ablog 0.11.13 says it is not parallel-read safe only because env.ablog_posts is not
-    # merged (ablog PR #330, unmerged); _merge does that.
+    # merged (ablog PR #330, unmerged); keep_per_document does that.
     app.extensions["ablog"].parallel_read_safe = True
+    docstore.keep_per_document(app, "ablog_posts")
     if not getattr(IndexBuilder.prune, "techblog", False):
         IndexBuilder.prune = _prune_without_empty_words(IndexBuilder.prune)
     app.add_config_value("techblog_listing_templates", [], "html", types=[list])

@@ -15,7 +15,7 @@ from docutils import nodes
 from markupsafe import escape
 from sphinx.application import Sphinx
 
-from . import ablog_compat, jst, posts, reading, registries, related
+from . import ablog_compat, docstore, jst, posts, reading, registries, related
 from .registries import LINK_KINDS
 
 LATEST_ON_HOME = 10
@@ -198,22 +198,8 @@ def _excerpt(app: Sphinx, doctree) -> None:
         if text:
             if len(text) > EXCERPT_CHARS:
                 text = text[:EXCERPT_CHARS].rstrip() + "…"
-            if not hasattr(app.env, "techblog_excerpts"):
-                app.env.techblog_excerpts = {}
-            app.env.techblog_excerpts[app.env.docname] = text
+            docstore.of(app.env, "techblog_excerpts")[app.env.docname] = text
             return
-
-
-def _purge(app, env, docname) -> None:
-    getattr(env, "techblog_excerpts", {}).pop(docname, None)
-
-
-def _merge(app, env, docnames, other) -> None:
-    if not hasattr(env, "techblog_excerpts"):
-        env.techblog_excerpts = {}
-    for docname in docnames:
-        if docname in getattr(other, "techblog_excerpts", {}):
-            env.techblog_excerpts[docname] = other.techblog_excerpts[docname]
 
 
 def _page_context(app: Sphinx, pagename: str, templatename: str, context: dict, doctree) -> None:
@@ -324,8 +310,7 @@ def setup(app: Sphinx) -> dict:
     app.add_js_file("techblog.js", loading_method="defer")
     app.connect("builder-inited", _builder_inited, priority=900)
     app.connect("doctree-read", _excerpt)
-    app.connect("env-purge-doc", _purge)
-    app.connect("env-merge-info", _merge)
+    docstore.keep_per_document(app, "techblog_excerpts")
     app.connect("html-page-context", _page_context)
     app.connect("html-collect-pages", _collect_pages)
     app.connect("build-finished", _copy_avatars)

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from docutils import nodes
 from sphinx.application import Sphinx
 
-from . import posts
+from . import docstore, posts
 
 CHARS_PER_MINUTE = 500
 CODE_LINES_PER_MINUTE = 20
@@ -67,26 +67,11 @@ def of(app: Sphinx, docname: str) -> ReadingTime | None:
 def _doctree_read(app: Sphinx, doctree) -> None:
     if app.env.docname not in posts.of(app).all:
         return
-    if not hasattr(app.env, "techblog_reading"):
-        app.env.techblog_reading = {}
-    app.env.techblog_reading[app.env.docname] = measure(doctree)
-
-
-def _purge(app, env, docname) -> None:
-    getattr(env, "techblog_reading", {}).pop(docname, None)
-
-
-def _merge(app, env, docnames, other) -> None:
-    if not hasattr(env, "techblog_reading"):
-        env.techblog_reading = {}
-    for docname in docnames:
-        if docname in getattr(other, "techblog_reading", {}):
-            env.techblog_reading[docname] = other.techblog_reading[docname]
+    docstore.of(app.env, "techblog_reading")[app.env.docname] = measure(doctree)
 
 
 def setup(app: Sphinx) -> dict:
     app.setup_extension("techblog.posts")
     app.connect("doctree-read", _doctree_read)
-    app.connect("env-purge-doc", _purge)
-    app.connect("env-merge-info", _merge)
+    docstore.keep_per_document(app, "techblog_reading")
     return {"version": "1", "parallel_read_safe": True, "parallel_write_safe": True}
