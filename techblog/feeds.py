@@ -78,6 +78,8 @@ class FeedWriter:
 
     def content(self, post) -> str:
         if post.docname not in self._html:
+            if post.doctree is None:  # dropped from the environment by techblog.incremental
+                post.doctree = self.app.env.get_doctree(post.docname)
             html = post.to_html(post.docname, fulltext=True, img_url=True)
             self._html[post.docname] = _absolute(html, self.url(post.docname))
         return self._html[post.docname]

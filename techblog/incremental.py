@@ -18,7 +18,13 @@ page's ``postlist`` and every listing stay stale until a full build.  Here:
   files of the previous build are already what a clean build would write;
 - ablog declares ``parallel_read_safe = False`` because nothing merges
   ``env.ablog_posts`` across read workers (ablog PR #330, unmerged).
-  It is merged here, so ``-j auto`` reads in parallel.
+  It is merged here, so ``-j auto`` reads in parallel;
+- ablog keeps a deep copy of every post's whole doctree in ``env.ablog_posts``
+  (only its full-text feeds read it), and its excerpt nodes still point at that
+  document, so the pickled environment carried every post twice (29 MB at
+  1,000 posts; every parallel read worker pickled it back again).  The copy is
+  dropped after reading and the excerpts detached; :mod:`techblog.feeds` loads
+  a post's doctree from the doctree folder when a feed needs it.
 """
 
 from __future__ import annotations
@@ -124,6 +130,14 @@ def _prune_without_empty_words(prune):
     return pruned
 
 
+def _slim_ablog_posts(app: Sphinx, doctree) -> None:
+    for info in getattr(app.env, "ablog_posts", {}).get(app.env.docname, []):
+        info["doctree"] = None
+        for node in info["excerpt"]:
+            for part in node.findall():
+                part._document = None
+
+
 def _doctree_read(app: Sphinx, doctree) -> None:
     docs = _postlist_docs(app.env)
     if any(True for _ in doctree.findall(ablog.post.PostList)):
@@ -172,6 +186,8 @@ def setup(app: Sphinx) -> dict:
         IndexBuilder.prune = _prune_without_empty_words(IndexBuilder.prune)
     app.add_config_value("techblog_listing_templates", [], "html", types=[list])
     app.connect("doctree-read", _doctree_read)
+    # After ablog's process_posts and techblog.posts' update dates (priority 600).
+    app.connect("doctree-read", _slim_ablog_posts, priority=950)
     app.connect("env-purge-doc", _purge)
     app.connect("env-merge-info", _merge)
     app.connect("env-updated", _env_updated, priority=900)

@@ -5,7 +5,13 @@ pinned dependency, so a fresh machine and Read the Docs draw the same pixels
 (sphinxext-opengraph's cards use a matplotlib font without Japanese glyphs and
 do not wrap Japanese).  Lines break between BudouX phrases; a long title gets a
 smaller font, never a cut.  The PNG holds no time stamp: the same inputs give
-the same bytes, and a card whose inputs did not change is not drawn again.
+the same bytes, and a card whose inputs did not change is not drawn again (the
+keys of the cards drawn are kept in the doctree folder).
+
+Cards are drawn by a second process (``python -m techblog.shareimage``) started
+when the build starts: everything a card shows is known from the front matter
+before any page is read, so on a machine with two cores or more the cards cost
+the build no time.  The build waits for it at the end and fails on its errors.
 
 A post's ``image`` front matter is used instead of a drawn card.
 """
@@ -18,6 +24,8 @@ import io
 import json
 import re
 import shutil
+import subprocess
+import sys
 from functools import cache
 from importlib import metadata
 from pathlib import Path
@@ -28,11 +36,14 @@ from PIL import Image, ImageDraw, ImageFont, PngImagePlugin
 from sphinx.application import Sphinx
 
 from . import posts, registries
+from .problems import Problem, report
 
 WIDTH, HEIGHT = 1200, 630
 FOLDER = "_social"
 SITE_CARD = f"{FOLDER}/site.png"
 KEY = "techblog-card"
+MANIFEST = "techblog-cards.json"
+JOBS = "techblog-cards-jobs.json"
 
 BACKGROUND = (11, 59, 96)
 PANEL = (255, 255, 255)
@@ -66,6 +77,7 @@ def _notdef() -> bytes:
     return bytes(font(40).getmask("\U000f0000"))
 
 
+@cache
 def has_glyph(char: str) -> bool:
     return char.isspace() or bytes(font(40).getmask(char)) != _notdef()
 
@@ -177,32 +189,26 @@ def render(title: str, authors: list[str], blog: str) -> bytes:
     info = PngImagePlugin.PngInfo()
     info.add_text(KEY, card_key(title, authors, blog))
     out = io.BytesIO()
-    image.save(out, "PNG", pnginfo=info, compress_level=6)
+    # Level 1: a third of level 6's time for a few KB more (the card is flat colour).
+    image.save(out, "PNG", pnginfo=info, compress_level=1)
     return out.getvalue()
+
+
+@cache
+def _renderer_version() -> str:
+    source = hashlib.sha256(Path(__file__).read_bytes()).hexdigest()
+    return f"{PIL.__version__} {metadata.version('matplotlib-fontja')} {source}"
 
 
 def card_key(title: str, authors: list[str], blog: str) -> str:
     """What a card depends on: its text, the renderer, the font and Pillow."""
-    source = Path(__file__).read_bytes()
-    parts = [title, authors, blog, PIL.__version__, metadata.version("matplotlib-fontja"), hashlib.sha256(source).hexdigest()]
+    parts = [title, authors, blog, _renderer_version()]
     return hashlib.sha256(json.dumps(parts, ensure_ascii=False).encode()).hexdigest()
 
 
-def _current_key(path: Path) -> str | None:
-    try:
-        with Image.open(path) as existing:
-            return existing.text.get(KEY)
-    except (OSError, SyntaxError):
-        return None
-
-
-def write_card(path: Path, title: str, authors: list[str], blog: str) -> bool:
-    """Draw the card into *path* unless it is already there; True when drawn."""
-    if path.is_file() and _current_key(path) == card_key(drawable(title), authors, drawable(blog)):
-        return False
+def write_card(path: Path, title: str, authors: list[str], blog: str) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_bytes(render(title, authors, blog))
-    return True
 
 
 def image_docpath(meta) -> str:
@@ -221,25 +227,107 @@ def author_names(app: Sphinx, meta) -> list[str]:
     return [entry.label if (entry := regs.authors.get(a)) else a for a in meta.authors]
 
 
-def _write_images(app: Sphinx):
+def cards(app: Sphinx) -> dict[str, dict]:
+    """Every card of the build: output path -> what it shows, and its key."""
+    blog = app.config.techblog_site["title"]
+    wanted = {SITE_CARD: ([], blog, app.config.techblog_site.get("company", ""))}
+    for meta in posts.of(app).built().values():
+        if not meta.image:
+            wanted[image_docpath(meta)] = (author_names(app, meta), meta.title, blog)
+    result = {}
+    for path, (authors, title, footer) in wanted.items():
+        result[path] = {"title": title, "authors": authors, "blog": footer,
+                        "key": card_key(drawable(title), authors, drawable(footer))}
+    return result
+
+
+class Cards:
+    """The cards of one build, drawn by a second process while Sphinx works."""
+
+    def __init__(self, app: Sphinx):
+        self.out = Path(app.builder.outdir)
+        self.manifest_path = Path(app.doctreedir) / MANIFEST
+        try:
+            done = json.loads(self.manifest_path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            done = {}
+        self.cards = cards(app)
+        self.todo = {path: card for path, card in self.cards.items()
+                     if done.get(path) != card["key"] or not (self.out / path).is_file()}
+        self.process: subprocess.Popen | None = None
+        if self.todo:
+            jobs = Path(app.doctreedir) / JOBS
+            jobs.parent.mkdir(parents=True, exist_ok=True)
+            jobs.write_text(json.dumps({str(self.out / p): c for p, c in self.todo.items()}, ensure_ascii=False),
+                            encoding="utf-8")
+            self.log = Path(app.doctreedir) / "techblog-cards.log"
+            with self.log.open("wb") as log:
+                self.process = subprocess.Popen([sys.executable, "-m", "techblog.shareimage", str(jobs)],
+                                                stdout=log, stderr=subprocess.STDOUT,
+                                                cwd=Path(__file__).resolve().parent.parent)
+
+    def finish(self, app: Sphinx) -> None:
+        if self.process is not None:
+            self.process.wait()
+            if self.process.returncode:
+                message = self.log.read_text(encoding="utf-8", errors="replace").strip().splitlines()[-1:] or ["?"]
+                report(app, Problem("conf.py", 0, f"シェア画像を描けませんでした（{message[0]}）。"
+                                                  "pip install -r requirements.txt をやり直してください"))
+                return
+        self.manifest_path.write_text(json.dumps({p: c["key"] for p, c in self.cards.items()}, sort_keys=True),
+                                      encoding="utf-8")
+
+    def stop(self) -> None:
+        if self.process is not None and self.process.poll() is None:
+            self.process.kill()
+            self.process.wait()
+
+
+def _start(app: Sphinx) -> None:
+    if app.builder.format == "html":
+        app._techblog_cards = Cards(app)
+
+
+def _copy_own_images(app: Sphinx):
     if app.builder.format != "html":
         return
     out = Path(app.builder.outdir)
-    blog = app.config.techblog_site["title"]
-    write_card(out / SITE_CARD, blog, [], app.config.techblog_site.get("company", ""))
     for meta in posts.of(app).built().values():
-        target = out / image_docpath(meta)
         if meta.image:
-            source = own_image(Path(app.srcdir), meta)
+            target, source = out / image_docpath(meta), own_image(Path(app.srcdir), meta)
             if not (target.is_file() and target.read_bytes() == source.read_bytes()):
                 target.parent.mkdir(parents=True, exist_ok=True)
                 shutil.copyfile(source, target)
-        else:
-            write_card(target, meta.title, author_names(app, meta), blog)
     yield from ()
+
+
+def _finish(app: Sphinx, exception) -> None:
+    cards = getattr(app, "_techblog_cards", None)
+    if cards is None:
+        return
+    if exception is not None:
+        cards.stop()
+    else:
+        cards.finish(app)
+
+
+def main(argv: list[str]) -> int:
+    """Draw the cards listed in a jobs file: {output path: {title, authors, blog}}."""
+    jobs = json.loads(Path(argv[0]).read_text(encoding="utf-8"))
+    for path, card in jobs.items():
+        write_card(Path(path), card["title"], card["authors"], card["blog"])
+    Path(argv[0]).unlink()
+    return 0
 
 
 def setup(app: Sphinx) -> dict:
     app.setup_extension("techblog.posts")
-    app.connect("html-collect-pages", _write_images)
+    app.connect("builder-inited", _start)
+    app.connect("html-collect-pages", _copy_own_images)
+    # Before techblog.problems turns reported problems into a failed build (900).
+    app.connect("build-finished", _finish, priority=850)
     return {"version": "1", "parallel_read_safe": True, "parallel_write_safe": True}
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

@@ -234,6 +234,7 @@ def _indexed_related(original):
 def setup(app: Sphinx) -> dict:
     app.setup_extension("techblog.feeds")
     app.setup_extension("techblog.search")
+    app.setup_extension("techblog.settings_cache")
     if not getattr(pst_utils._update_and_remove_templates, "techblog", False):
         pst_utils._update_and_remove_templates = _skip_never_empty(pst_utils._update_and_remove_templates)
     # After pydata-sphinx-theme's add_toctree_functions (priority 500).

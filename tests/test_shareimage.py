@@ -76,14 +76,10 @@ def test_a_word_wider_than_the_card_is_broken_not_shrunk_to_nothing():
     assert shareimage.fit_title(BLOG)[1] == ["ミナトクラウド", "エンジニアブログ"]
 
 
-def test_cards_are_deterministic_and_drawn_only_when_inputs_change(tmp_path):
+def test_cards_are_deterministic():
     first = shareimage.render(LONG_TITLE, ["田中 悠真", "鈴木 美咲"], BLOG)
     assert first == shareimage.render(LONG_TITLE, ["田中 悠真", "鈴木 美咲"], BLOG)
     assert first != shareimage.render(LONG_TITLE, ["田中 悠真"], BLOG)
-    card = tmp_path / "card.png"
-    assert shareimage.write_card(card, LONG_TITLE, ["田中 悠真"], BLOG) is True
-    assert shareimage.write_card(card, LONG_TITLE, ["田中 悠真"], BLOG) is False
-    assert shareimage.write_card(card, LONG_TITLE + "！", ["田中 悠真"], BLOG) is True
     # Emoji have no glyph in the font: they are left out rather than drawn as tofu.
     assert shareimage.render("リリース 🎉 しました", [], BLOG) == shareimage.render("リリース しました", [], BLOG)
 
@@ -112,3 +108,25 @@ def test_front_matter_image_overrides_the_card(tmp_path):
     assert "og:image:width" not in html  # the writer's image has its own size
     assert png((build.out / "_social/posts/2026/plain.png").read_bytes()).size == (1200, 630)
     shutil.copy(build.out / "_social/posts/2026/plain.png", tmp_path / "plain-card.png")
+
+
+def test_cards_are_drawn_again_only_when_what_they_show_changes(tmp_path):
+    site = make_site(tmp_path / "site", {
+        "posts/2026/first.md": post(h1="最初の記事"),
+        "posts/2026/second.md": post(h1="二つ目の記事"),
+    })
+    out = tmp_path / "out"
+    assert (build := sphinx_build(site, out)).returncode == 0, build.output
+    first, second = out / "_social/posts/2026/first.png", out / "_social/posts/2026/second.png"
+    stamps = {card: card.stat().st_mtime_ns for card in (first, second)}
+    old_second = second.read_bytes()
+
+    (site / "posts/2026/second.md").write_text(post(h1="二つ目の記事（改題）"), encoding="utf-8")
+    assert (build := sphinx_build(site, out, reread=False)).returncode == 0, build.output
+    assert first.stat().st_mtime_ns == stamps[first], "an unchanged card was drawn again"
+    assert second.read_bytes() != old_second, "the retitled post kept its old card"
+    assert png(second.read_bytes()).text[shareimage.KEY] == shareimage.card_key("二つ目の記事（改題）", ["田中 太郎"], "ミナトクラウド エンジニアブログ")
+
+    first.unlink()
+    assert (build := sphinx_build(site, out, reread=False)).returncode == 0, build.output
+    assert first.is_file(), "a card deleted from the output was not drawn again"

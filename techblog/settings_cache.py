@@ -1,0 +1,72 @@
+"""Docutils settings made once per build instead of once or twice per document.
+
+Docutils builds its settings with an ``OptionParser`` (every option of every
+component, and the config files read from disk); at 1,000 posts that was about
+10 % of a clean build:
+
+- Sphinx 9.0 makes a new parser for every document it reads
+  (``sphinx.util.docutils._parse_str_to_doctree``);
+- myst-parser 5.2 makes a throwaway document, settings included, for every
+  document: ``options.get("document", make_document())`` evaluates its
+  default even when Sphinx passes the document
+  (``myst_parser/mdit_to_docutils/base.py``).
+
+Here the parser is kept and only ``get_default_values()`` runs per document, as
+before: each document still gets its own ``Values`` (and its own dependency
+list).  A parser is reused only for the same components and the very same
+default values.
+"""
+
+from __future__ import annotations
+
+import warnings
+
+import myst_parser.mdit_to_docutils.base as myst_base
+import sphinx.util.docutils as sphinx_docutils
+from docutils.frontend import OptionParser
+from docutils.utils import new_document
+from sphinx.application import Sphinx
+
+
+def _component_key(component) -> type:
+    return component if isinstance(component, type) else type(component)
+
+
+def cached_get_settings(original):
+    parsers: dict[tuple, tuple[dict, OptionParser]] = {}
+
+    def get_settings(*components, defaults, read_config_files: bool = False):
+        key = (tuple(_component_key(c) for c in components), read_config_files, tuple(defaults))
+        cached = parsers.get(key)
+        if cached is None or any(cached[0].get(k) is not v for k, v in defaults.items()):
+            with warnings.catch_warnings(action="ignore", category=DeprecationWarning):
+                parser = OptionParser(components=components, defaults=defaults, read_config_files=read_config_files)
+            parsers[key] = cached = (dict(defaults), parser)
+        return cached[1].get_default_values()
+
+    get_settings.techblog = True
+    get_settings.original = original
+    return get_settings
+
+
+def cached_make_document(original):
+    parsers: dict[type, OptionParser] = {}
+
+    def make_document(source_path="notset", parser_cls=myst_base.RSTParser):
+        parser = parsers.get(parser_cls)
+        if parser is None:
+            with warnings.catch_warnings(action="ignore", category=DeprecationWarning):
+                parser = parsers[parser_cls] = OptionParser(components=(parser_cls,))
+        return new_document(source_path, settings=parser.get_default_values())
+
+    make_document.techblog = True
+    make_document.original = original
+    return make_document
+
+
+def setup(app: Sphinx) -> dict:
+    if not getattr(sphinx_docutils._get_settings, "techblog", False):
+        sphinx_docutils._get_settings = cached_get_settings(sphinx_docutils._get_settings)
+    if not getattr(myst_base.make_document, "techblog", False):
+        myst_base.make_document = cached_make_document(myst_base.make_document)
+    return {"version": "1", "parallel_read_safe": True, "parallel_write_safe": True}
