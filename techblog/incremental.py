@@ -61,6 +61,12 @@ def listing_key(app: Sphinx, docname: str) -> str:
     return _digest(shown, pages.card(app, docname))
 
 
+def _memberships(app: Sphinx, docname: str) -> tuple:
+    """The listings a post is in: its tags, category, authors and year."""
+    meta = posts.of(app).all[docname]
+    return (tuple(meta.tags), meta.category, tuple(meta.authors), meta.date.year)
+
+
 def shown_posts(app: Sphinx) -> dict[str, list[str]]:
     """The other posts each post's page shows: previous and next, series parts, related posts."""
     built = sorted(posts.of(app).built().values(), key=lambda m: m.date, reverse=True)
@@ -100,12 +106,17 @@ def _env_updated(app: Sphinx, env) -> list[str]:
     site_key = _site_key(app)
     changed = {d for d in keys.keys() | old_keys.keys() if keys.get(d) != old_keys.get(d)}
     app._techblog_listing_changed = bool(changed) or old.get("site") != site_key or not old_keys
+    # Only edited, none added or removed, same site: listings without them stay as they are.
+    series = _series_with_posts(app)
+    members = {d: _memberships(app, d) for d in built}
+    same_posts = (keys.keys() == old_keys.keys() and old.get("site") == site_key and old.get("series") == series
+                  and members == old.get("members"))
+    app._techblog_edited_posts = changed if same_posts else None
     if not changed:
         env.techblog_listing = {**old, "site": site_key}
         return []
     shown = shown_posts(app)
-    series = _series_with_posts(app)
-    env.techblog_listing = {"keys": keys, "shown": shown, "series": series, "site": site_key}
+    env.techblog_listing = {"keys": keys, "shown": shown, "series": series, "site": site_key, "members": members}
     write = {app.config.root_doc} | set(getattr(env, "techblog_postlist_docs", set()))
     # The blog sidebar names every series that has posts.
     if sidebars_list_posts(app) or series != old.get("series"):
@@ -162,10 +173,16 @@ def _merge(app: Sphinx, env, docnames, other) -> None:
 
 
 def _collection_pages(app: Sphinx):
-    """ablog's listing pages, written only when what they show may have changed."""
+    """ablog's listing pages, written only when what they show may have changed.
+
+    When posts were only edited (none added or removed, same configuration and
+    templates), only the listings that contain an edited post are written.
+    """
     pages = ablog_compat._archive_pages_without_drafts(app)
     blog_page = Path(app.builder.outdir, app.builder.get_target_uri(app.config.blog_path))
-    if getattr(app, "_techblog_listing_changed", True) or not blog_page.is_file():
+    changed = getattr(app, "_techblog_listing_changed", True)
+    edited = getattr(app, "_techblog_edited_posts", None)
+    if changed and (edited is None or not blog_page.is_file()):
         yield from pages
         return
     # Not written again, but still pages of the site: techblog.findability lists the
@@ -173,7 +190,12 @@ def _collection_pages(app: Sphinx):
     seen = getattr(app, "_techblog_pages", None)
     if seen is None:
         seen = app._techblog_pages = set()
-    seen.update(page[0] for page in pages)
+    for page in pages:
+        collection = page[1].get("collection")
+        if changed and collection is not None and any(post.docname in edited for post in collection):
+            yield page
+        else:
+            seen.add(page[0])
 
 
 def setup(app: Sphinx) -> dict:

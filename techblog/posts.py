@@ -8,10 +8,18 @@ preview) builds drafts and scheduled posts too, behind a banner.
 
 The post's ablog node is made from the checked front matter here, not by
 ablog's own front-matter reader, which garbles YAML lists (see ablog_compat).
+
+What a file's check found is kept in the doctree folder and reused while the
+file (size and time), the registries and the checking code are the same, so a
+rebuild reads only the posts that changed.  A post naming its own share image
+is always checked again (the image may have gone).
 """
 
 from __future__ import annotations
 
+import copy
+import hashlib
+import pickle
 import re
 from collections import defaultdict
 from pathlib import Path
@@ -50,10 +58,48 @@ class Catalog:
         return sorted(m.path for d, m in self.all.items() if d not in built)
 
 
-def scan(root: Path, regs: registries.Registries, now, preview: bool) -> tuple[Catalog, list[Problem]]:
+SCAN_CACHE = "techblog-posts.pickle"
+CHECKERS = ("frontmatter.py", "registries.py", "yamlsource.py", "jst.py", "posts.py")
+
+
+def _checks_key(root: Path, data_dir: str) -> str:
+    """What a file's check depends on besides the file: the registries and the checking code."""
+    digest = hashlib.sha256(data_dir.encode())
+    for path in sorted((root / data_dir).glob("*.yml")) + [Path(__file__).parent / name for name in CHECKERS]:
+        digest.update(path.name.encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()
+
+
+class ScanCache:
+    def __init__(self, path: Path | None, key: str):
+        self.path, self.key = path, key
+        try:
+            saved = pickle.loads(path.read_bytes()) if path else {}
+        except (OSError, pickle.PickleError, EOFError, ValueError, AttributeError):
+            saved = {}
+        self.old = saved.get("posts", {}) if saved.get("key") == key else {}
+        self.new: dict[str, tuple] = {}
+
+    def read(self, root: Path, rel: str, regs: registries.Registries) -> PostMeta:
+        stat = (root / rel).stat()
+        stamp = (stat.st_mtime_ns, stat.st_size)
+        cached = self.old.get(rel)
+        meta = cached[1] if cached and cached[0] == stamp and not cached[1].image else read_post(root, rel, regs)
+        self.new[rel] = (stamp, meta)
+        return meta
+
+    def save(self) -> None:
+        if self.path is not None:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            self.path.write_bytes(pickle.dumps({"key": self.key, "posts": self.new}, pickle.HIGHEST_PROTOCOL))
+
+
+def scan(root: Path, regs: registries.Registries, now, preview: bool,
+         cache: ScanCache | None = None) -> tuple[Catalog, list[Problem]]:
     problems: list[Problem] = []
     posts: dict[str, PostMeta] = {}
     posts_dir = root / "posts"
+    cache = cache or ScanCache(None, "")
     if posts_dir.is_dir():
         for file in sorted(posts_dir.rglob("*")):
             if not file.is_file() or any(p.startswith(".") for p in file.relative_to(root).parts):
@@ -62,8 +108,8 @@ def scan(root: Path, regs: registries.Registries, now, preview: bool) -> tuple[C
             if file.suffix in SUFFIXES_NOT_READ:
                 problems.append(Problem(rel, 0, f"拡張子「{file.suffix}」の記事は読まれません。拡張子を .md にしてください"))
             elif file.suffix == ".md":
-                meta = read_post(root, rel, regs)
-                posts[meta.docname] = meta
+                meta = cache.read(root, rel, regs)
+                posts[meta.docname] = copy.deepcopy(meta)
     by_slug: dict[str, list[PostMeta]] = defaultdict(list)
     for meta in posts.values():
         by_slug[meta.slug].append(meta)
@@ -74,6 +120,7 @@ def scan(root: Path, regs: registries.Registries, now, preview: bool) -> tuple[C
                 meta.problems.append(Problem(meta.path, 0, f"スラッグ「{slug}」が {others} と重複しています。どちらかのファイル名を変えてください"))
     for meta in posts.values():
         problems.extend(meta.problems)
+    cache.save()
     return Catalog(posts, now, preview), problems
 
 
@@ -84,7 +131,9 @@ def of(app: Sphinx) -> Catalog:
 def _config_inited(app: Sphinx, config) -> None:
     regs = registries.of(app)
     preview = str(config.techblog_preview).lower() in ("1", "true", "yes")
-    catalog, problems = scan(Path(app.srcdir), regs, jst.now(), preview)
+    root = Path(app.srcdir)
+    cache = ScanCache(Path(app.doctreedir) / SCAN_CACHE, _checks_key(root, config.techblog_data_dir))
+    catalog, problems = scan(root, regs, jst.now(), preview, cache)
     app._techblog_catalog = catalog
     report_all(app, problems)
     report_all(app, _generated_page_clashes(Path(app.srcdir), config.blog_path))

@@ -24,8 +24,8 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import re
-import shutil
 import time
 import unicodedata
 from collections import Counter
@@ -188,12 +188,17 @@ def postings(pages: list[Page]) -> dict[str, list[tuple[int, int]]]:
     return index
 
 
-def write_index(out: Path, pages: list[Page]) -> dict:
-    """Write the chunked index under *out*; return the manifest."""
-    if out.exists():
-        shutil.rmtree(out)
-    (out / "shard").mkdir(parents=True)
-    (out / "doc").mkdir()
+def write_index(out: Path, pages: list[Page], written: dict[str, str] | None = None) -> dict:
+    """Write the chunked index under *out*; return the manifest.
+
+    *written* maps each file of the previous index to the digest of its bytes;
+    a file whose bytes are the same is not written again, files no longer part
+    of the index are removed, and *written* is updated in place.
+    """
+    previous = dict(written or {}) if out.is_dir() else {}
+    current: dict[str, str] = {}
+    (out / "shard").mkdir(parents=True, exist_ok=True)
+    (out / "doc").mkdir(exist_ok=True)
     index = postings(pages)
     # One shard per ~8 KB of postings, a power of two: a query's download stays
     # flat as the blog grows, only the number of files does.
@@ -206,15 +211,30 @@ def write_index(out: Path, pages: list[Page]) -> dict:
         flat = [n for pair in index[token] for n in pair]
         buckets[shard_of(token, shards)][token] = flat
     digest = hashlib.sha1()
+
+    def dump(name: str, data) -> None:
+        raw = json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+        digest.update(raw)
+        current[name] = hashlib.sha1(raw).hexdigest()
+        if previous.get(name) != current[name] or not (out / name).is_file():
+            (out / name).write_bytes(raw)
+
     for n, bucket in enumerate(buckets):
-        digest.update(_dump(out / "shard" / f"{n}.json", bucket))
+        dump(f"shard/{n}.json", bucket)
     for doc_id, page in enumerate(pages):
         # The snippet text is NFKC too, so the page can find and mark ＡＷＳ typed as AWS.
-        doc = {"u": page.url, "t": page.title, "d": page.date, "x": unicodedata.normalize("NFKC", page.text)}
-        digest.update(_dump(out / "doc" / f"{doc_id}.json", doc))
+        dump(f"doc/{doc_id}.json", {"u": page.url, "t": page.title, "d": page.date,
+                                    "x": unicodedata.normalize("NFKC", page.text)})
+    for folder in ("shard", "doc"):
+        for entry in os.scandir(out / folder):
+            if f"{folder}/{entry.name}" not in current:
+                os.unlink(entry.path)
     # "build" versions the file URLs, so a browser never mixes two builds' shards.
     manifest = {"version": 1, "docs": len(pages), "shards": shards, "build": digest.hexdigest()[:12]}
     _dump(out / "manifest.json", manifest)
+    if written is not None:
+        written.clear()
+        written.update(current)
     return manifest
 
 

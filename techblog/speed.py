@@ -19,11 +19,14 @@ incremental, parallel and clean builds):
 - The search index (:mod:`techblog.search`) reads every written page and cuts
   its text into tokens at the end of each build; both are kept between builds,
   keyed by the page file's size and time and by the text, so only pages
-  written again are read and tokenized again.
+  written again are read and tokenized again; when no page changed the index
+  is not written again, and otherwise only its files whose bytes changed are.
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
 import pickle
 import posixpath
 from pathlib import Path
@@ -98,11 +101,20 @@ class CachedFeedWriter(feeds.FeedWriter):
         self.path.write_bytes(pickle.dumps(data, pickle.HIGHEST_PROTOCOL))
 
 
+def _remember_read(app: Sphinx, env, docnames: list[str]) -> None:
+    app._techblog_read_docs = set(docnames)
+
+
 def _write_feeds(app: Sphinx):
     if app.builder.format != "html" or app.builder.name in ("json", "pickle"):
         return
+    every = feeds.feeds(app)
+    unchanged = (not getattr(app, "_techblog_listing_changed", True) and not getattr(app, "_techblog_read_docs", True)
+                 and all(Path(app.builder.outdir, docname).is_file() for _, docname, _, _ in every))
+    if unchanged:  # no post read again, no listing changed: the feeds on disk are this build's
+        return
     writer = CachedFeedWriter(app)
-    for listed, docname, title, page in feeds.feeds(app):
+    for listed, docname, title, page in every:
         writer.write(listed, docname, title, page)
     writer.save()
     yield from ()
@@ -118,8 +130,11 @@ class SearchCache:
         except (OSError, pickle.PickleError, EOFError, ValueError):
             saved = {}
         self.old_pages, self.old_tokens = saved.get("pages", {}), saved.get("tokens", {})
+        self.old_signature, self.manifest = saved.get("signature"), saved.get("manifest")
+        self.written: dict[str, str] = saved.get("written", {})
         self.pages: dict = {}
         self.tokens: dict = {}
+        self.signature = None
         data = Path(app.srcdir) / "data"
         self.data_stamp = tuple(sorted((p.name, p.stat().st_mtime_ns) for p in data.glob("*.yml"))) if data.is_dir() else ()
 
@@ -145,21 +160,35 @@ class SearchCache:
             self.tokens[text] = joined
         return joined.split(TOKEN_SEP) if joined else []
 
+    def write_index(self, write_index, out: Path, pages: list) -> dict:
+        """The index of the previous build when no page changed; else only the files that changed."""
+        self.signature = hashlib.sha256(pickle.dumps([vars(p) for p in pages], pickle.HIGHEST_PROTOCOL)).hexdigest()
+        manifest_file = out / "manifest.json"
+        if (self.signature == self.old_signature and self.manifest and manifest_file.is_file()
+                and json.loads(manifest_file.read_text(encoding="utf-8")) == self.manifest):
+            self.tokens = self.old_tokens  # not cut this time, still valid for the next build
+            return self.manifest
+        self.manifest = write_index(out, pages, self.written)
+        return self.manifest
+
     def save(self) -> None:
-        self.path.write_bytes(pickle.dumps({"pages": self.pages, "tokens": self.tokens}, pickle.HIGHEST_PROTOCOL))
+        data = {"pages": self.pages, "tokens": self.tokens, "signature": self.signature,
+                "manifest": self.manifest, "written": self.written}
+        self.path.write_bytes(pickle.dumps(data, pickle.HIGHEST_PROTOCOL))
 
 
-def _cached_search_index(build_finished, read_page, tokens):
+def _cached_search_index(build_finished, read_page, tokens, write_index):
     def finished(app: Sphinx, exception) -> None:
         if exception is not None or app.builder.format != "html" or app.builder.name != "html":
             return build_finished(app, exception)
         cache = SearchCache(app)
         search.read_page = lambda a, d: cache.read_page(read_page, a, d)
         search.tokens = lambda text: cache.cut(tokens, text)
+        search.write_index = lambda out, pages: cache.write_index(write_index, out, pages)
         try:
             build_finished(app, exception)
         finally:
-            search.read_page, search.tokens = read_page, tokens
+            search.read_page, search.tokens, search.write_index = read_page, tokens, write_index
         cache.save()
     return finished
 
@@ -241,7 +270,8 @@ def setup(app: Sphinx) -> dict:
     app.connect("html-page-context", _share_navigation, priority=600)
     if not getattr(related.related, "techblog", False):
         related.related = _indexed_related(related.related)
+    app.connect("env-before-read-docs", _remember_read)
     replace_listener(app, "html-collect-pages", feeds._write_feeds, _write_feeds)
     replace_listener(app, "build-finished", search._build_finished,
-             _cached_search_index(search._build_finished, search.read_page, search.tokens))
+             _cached_search_index(search._build_finished, search.read_page, search.tokens, search.write_index))
     return {"version": "1", "parallel_read_safe": True, "parallel_write_safe": True}

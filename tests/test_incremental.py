@@ -66,6 +66,16 @@ def test_editing_a_post_title_and_excerpt_updates_every_listing(site, tmp_path):
     assert_same_site(incremental, clean_build(src, tmp_path, "clean"))
 
 
+def test_retagging_a_post_updates_the_tag_pages_it_left_and_joined(site, tmp_path):
+    src, tmp = site
+    path = src / "posts/2026/third.md"
+    path.write_text(path.read_text(encoding="utf-8").replace("tags: [障害対応, PostgreSQL]", "tags: [障害対応]")
+                    .replace("本文です。", "本文を書き足しました。" * 30), encoding="utf-8")
+    incremental = rebuild(src, tmp)
+    assert "三本目の記事" not in text(incremental, "blog/tag/postgresql.html")
+    assert_same_site(incremental, clean_build(src, tmp_path, "clean"))
+
+
 def test_adding_a_post_updates_home_listings_feeds_and_search(site, tmp_path):
     src, tmp = site
     (src / "posts/2026/fourth.md").write_text(
