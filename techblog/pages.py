@@ -77,7 +77,7 @@ def card(app: Sphinx, docname: str) -> dict | None:
 
 
 def _newest_first(app: Sphinx):
-    return sorted(posts.of(app).built().values(), key=lambda m: m.date, reverse=True)
+    return posts.of(app).newest_first()
 
 
 def share_links(url: str, title: str) -> list[dict]:
@@ -202,6 +202,17 @@ def _excerpt(app: Sphinx, doctree) -> None:
             return
 
 
+def _series_list(app: Sphinx) -> list[dict]:
+    """The series that have posts, for the sidebar (the same on every page of a build)."""
+    if getattr(app, "_techblog_series_list", None) is None:
+        with_posts = {m.series for m in posts.of(app).built().values()}
+        app._techblog_series_list = [
+            {"label": e.label, "docname": f"{ablog_compat.collection_paths(app)['series']}/{e.slug}"}
+            for e in registries.of(app).series if e.id in with_posts
+        ]
+    return [dict(item) for item in app._techblog_series_list]
+
+
 def _page_context(app: Sphinx, pagename: str, templatename: str, context: dict, doctree) -> None:
     context["tb_card"] = lambda docname: card(app, docname)
     context["tb_author"] = lambda entry: author_profile(app, entry)
@@ -209,11 +220,7 @@ def _page_context(app: Sphinx, pagename: str, templatename: str, context: dict, 
     context["tb_follow"] = follow_links(app)
     context["tb_blog_path"] = app.config.blog_path
     context["tb_collection_paths"] = ablog_compat.collection_paths(app)
-    context["tb_series_list"] = [
-        {"label": e.label, "docname": f"{ablog_compat.collection_paths(app)['series']}/{e.slug}"}
-        for e in registries.of(app).series
-        if any(m.series == e.id for m in posts.of(app).built().values())
-    ]
+    context["tb_series_list"] = _series_list(app)
     if pagename in posts.of(app).built() and doctree is not None:
         context["tb_post"] = post_context(app, pagename)
     if pagename == app.config.root_doc:

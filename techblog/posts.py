@@ -43,15 +43,24 @@ class Catalog:
         self.all = posts
         self.now = now
         self.preview = preview
+        self._built: dict[str, PostMeta] | None = None
+        self._newest: list[PostMeta] | None = None
 
     def status(self, docname: str) -> str | None:
         meta = self.all.get(docname)
         return meta.status(self.now) if meta else None
 
     def built(self) -> dict[str, PostMeta]:
-        """The posts that get a page in this build."""
-        keep = {"published", "draft", "scheduled"} if self.preview else {"published"}
-        return {d: m for d, m in self.all.items() if m.status(self.now) in keep}
+        """The posts that get a page in this build (the clock is read once per build)."""
+        if self._built is None:
+            keep = {"published", "draft", "scheduled"} if self.preview else {"published"}
+            self._built = {d: m for d, m in self.all.items() if m.status(self.now) in keep}
+        return dict(self._built)
+
+    def newest_first(self) -> list[PostMeta]:
+        if self._newest is None:
+            self._newest = sorted(self.built().values(), key=lambda m: m.date, reverse=True)
+        return list(self._newest)
 
     def excluded(self) -> list[str]:
         built = self.built()
