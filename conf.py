@@ -49,4 +49,5 @@ extensions = [
     "techblog.safety.extension",
     "techblog.incremental",
     "techblog.speed",
+    "techblog.lightpages",
 ]

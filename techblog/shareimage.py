@@ -50,6 +50,7 @@ PANEL = (255, 255, 255)
 INK = (26, 39, 51)
 MUTED = (84, 98, 112)
 ACCENT = (0, 150, 170)
+RULE = (220, 226, 232)
 
 PANEL_BOX = (40, 40, WIDTH - 40, HEIGHT - 40)
 TEXT_LEFT, TEXT_RIGHT = 110, WIDTH - 110
@@ -177,7 +178,7 @@ def render(title: str, authors: list[str], blog: str) -> bytes:
     for i, line in enumerate(lines):
         draw.text((TEXT_LEFT, top + i * line_height), line, font=face, fill=INK, stroke_width=stroke, stroke_fill=INK)
 
-    draw.line((TEXT_LEFT, 470, TEXT_RIGHT, 470), fill=(220, 226, 232), width=2)
+    draw.line((TEXT_LEFT, 470, TEXT_RIGHT, 470), fill=RULE, width=2)
     if names:
         draw.text((TEXT_LEFT, 492), names, font=_fit_line(names, 32, TEXT_RIGHT - TEXT_LEFT), fill=INK)
     blog_face = _fit_line(blog, 28, TEXT_RIGHT - TEXT_LEFT)
@@ -189,9 +190,27 @@ def render(title: str, authors: list[str], blog: str) -> bytes:
     info = PngImagePlugin.PngInfo()
     info.add_text(KEY, card_key(title, authors, blog))
     out = io.BytesIO()
-    # Level 1: a third of level 6's time for a few KB more (the card is flat colour).
-    image.save(out, "PNG", pnginfo=info, compress_level=1)
+    # A card is a few flat colours and their anti-aliased edges: as a palette image it is a
+    # third of the bytes and four times faster to compress than as RGB (no edge moves by more
+    # than 11 of 255 levels; the card's own colours stay exact).
+    image.quantize(palette=_palette(), dither=Image.Dither.NONE).save(out, "PNG", pnginfo=info, compress_level=6)
     return out.getvalue()
+
+
+@cache
+def _palette() -> Image.Image:
+    def ramp(a, b, steps):
+        return [tuple(round(a[i] + (b[i] - a[i]) * k / (steps - 1)) for i in range(3)) for k in range(steps)]
+
+    colours = [PANEL, BACKGROUND, INK, MUTED, ACCENT, RULE]
+    # Pillow matches a pixel to the palette approximately: a shade within 10 levels of one
+    # of the card's own colours would take that colour's pixels, so none is kept.
+    for shade in ramp(INK, PANEL, 40) + ramp(MUTED, PANEL, 16) + ramp(BACKGROUND, PANEL, 16) + ramp(ACCENT, PANEL, 8):
+        if all(max(abs(x - y) for x, y in zip(shade, kept, strict=True)) > 10 for kept in colours):
+            colours.append(shade)
+    palette = Image.new("P", (1, 1))
+    palette.putpalette([v for colour in colours for v in colour])
+    return palette
 
 
 @cache

@@ -24,6 +24,9 @@ def _apply(app: Sphinx, config) -> None:
     config.html_baseurl = base_url
     config.html_last_updated_fmt = None
     config.html_search_language = "ja"
+    # Posts carry no index entries: the general index would be an empty page,
+    # written again on every build.
+    config.html_use_index = False
     config.blog_title = site["title"]
     config.blog_baseurl = base_url
     config.blog_path = "blog"

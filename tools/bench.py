@@ -8,7 +8,7 @@ admonitions, a figure), and the table printed is:
 
 - clean build, rebuild with nothing changed, rebuild after editing one post,
   rebuild after adding one post (seconds, wall clock);
-- peak memory of the sphinx-build process tree (sum of RSS, sampled);
+- peak memory of the sphinx-build process tree (sum of PSS, sampled);
 - output size and the weight of one post page (its HTML plus the CSS, JS,
   fonts and images it references, as a first visit would fetch them);
 - the clean build of a stock site on the same posts: Sphinx + ablog +
@@ -21,6 +21,7 @@ Only the ratio of one run means much: timings move with the machine's load.
 from __future__ import annotations
 
 import argparse
+import gzip
 import os
 import platform
 import random
@@ -183,7 +184,12 @@ def stock_site(tmp: Path, n: int, regs: Registries) -> Path:
 
 
 class TreeMemory(threading.Thread):
-    """Peak of the summed resident memory of a process and all its descendants."""
+    """Peak of the summed memory of a process and all its descendants.
+
+    Each process counts its proportional set size (PSS: a page shared by n
+    processes counts 1/n in each), so pages that forked read/write workers
+    share with their parent are not counted twice as a sum of RSS would.
+    """
 
     def __init__(self, pid: int, interval: float = 0.05):
         super().__init__(daemon=True)
@@ -204,12 +210,13 @@ class TreeMemory(threading.Thread):
 
     @staticmethod
     def _rss(pid: int) -> int:
-        try:
-            for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-                if line.startswith("VmRSS:"):
-                    return int(line.split()[1]) * 1024
-        except OSError:
-            pass
+        for name, key in ((f"/proc/{pid}/smaps_rollup", "Pss:"), (f"/proc/{pid}/status", "VmRSS:")):
+            try:
+                for line in Path(name).read_text().splitlines():
+                    if line.startswith(key):
+                        return int(line.split()[1]) * 1024
+            except OSError:
+                continue
         return 0
 
     def run(self) -> None:
@@ -255,16 +262,40 @@ def folder_size(path: Path) -> int:
     return sum(p.stat().st_size for p in path.rglob("*") if p.is_file() and ".doctrees" not in p.parts)
 
 
-ASSET = re.compile(r'<(?:link[^>]*rel="(?:stylesheet|preload|modulepreload|icon)"[^>]*href|script[^>]*src|img[^>]*src)="([^"]+)"')
+TAG = re.compile(r"<(link|script|img)\b([^>]*)>", re.I)
+ATTR = re.compile(r'([\w:-]+)\s*=\s*"([^"]*)"')
+FETCHED_LINKS = {"stylesheet", "preload", "modulepreload", "icon"}
+COMPRESSED = {".html", ".css", ".js", ".svg", ".json", ".xml", ".txt"}
+
+
+def assets(html: str) -> list[str]:
+    """URLs a browser fetches for the page's link (stylesheet, preload, icon), script and img tags."""
+    urls = []
+    for tag, attrs in TAG.findall(html):
+        found = dict(ATTR.findall(attrs))
+        if tag.lower() == "link":
+            if FETCHED_LINKS & set(found.get("rel", "").split()) and "href" in found:
+                urls.append(found["href"])
+        elif "src" in found:
+            urls.append(found["src"])
+    return urls
+
+
+def transfer_size(path: Path) -> int:
+    """Bytes on the wire as static hosting sends them: text gzip-compressed, fonts and images as they are."""
+    data = path.read_bytes()
+    return len(gzip.compress(data, 6, mtime=0)) if path.suffix in COMPRESSED else len(data)
 CSS_URL = re.compile(r"url\(\s*['\"]?([^'\")]+)['\"]?\s*\)")
 FONT_FACE = re.compile(r"@font-face\s*{[^}]*}", re.S)
 
 
-def page_weight(out: Path, page: str) -> tuple[int, dict[str, int]]:
-    """Bytes a first visit to *page* fetches from the site: HTML, CSS (and what it imports), JS, images, fonts.
+def page_weight(out: Path, page: str) -> tuple[int, int, dict[str, int]]:
+    """What a first visit to *page* fetches from the site: HTML, CSS (and what it imports), JS, images.
 
-    Fonts count once per ``@font-face`` (its first, preferred source), an upper bound: a browser
-    fetches only the faces the page uses.
+    Returns (bytes, bytes transferred with gzip, transferred bytes by kind).  Web fonts declared
+    with ``@font-face`` are left out: a browser fetches a face only when text on the page uses it,
+    which a static reading cannot tell (the theme's CSS declares icon fonts this site never uses).
+    Lighthouse (``--lighthouse``) reports what a browser really fetched.
     """
     seen: dict[str, int] = {}
 
@@ -275,9 +306,7 @@ def page_weight(out: Path, page: str) -> tuple[int, dict[str, int]]:
         seen[key] = path.stat().st_size
         if path.suffix == ".css":
             css = path.read_text(encoding="utf-8", errors="replace")
-            urls = [CSS_URL.findall(face)[:1] for face in FONT_FACE.findall(css)]
-            rest = FONT_FACE.sub("", css)
-            for url in [u for group in urls for u in group] + CSS_URL.findall(rest):
+            for url in CSS_URL.findall(FONT_FACE.sub("", css)):
                 if not url.startswith(("data:", "http:", "https:", "#")):
                     add(path.parent / url.split("?")[0].split("#")[0])
             for url in re.findall(r"@import\s+['\"]([^'\"]+)['\"]", css):
@@ -285,14 +314,17 @@ def page_weight(out: Path, page: str) -> tuple[int, dict[str, int]]:
 
     html_path = out / page
     add(html_path)
-    for url in ASSET.findall(html_path.read_text(encoding="utf-8")):
+    for url in assets(html_path.read_text(encoding="utf-8")):
         if not url.startswith(("data:", "http:", "https:", "//")):
             add(html_path.parent / url.split("?")[0].split("#")[0])
     by_kind: dict[str, int] = {}
-    for key, size in seen.items():
+    wire = 0
+    for key in seen:
+        size = transfer_size(Path(key))
+        wire += size
         kind = Path(key).suffix.lstrip(".") or "other"
         by_kind[kind] = by_kind.get(kind, 0) + size
-    return sum(seen.values()), by_kind
+    return sum(seen.values()), wire, by_kind
 
 
 def machine() -> str:
@@ -318,8 +350,8 @@ def kb(n: int) -> str:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--posts", type=int, default=1000)
-    parser.add_argument("--jobs", default=os.environ.get("BENCH_JOBS", "auto"),
-                        help="sphinx-build -j for this site (the stock site is built serially: ablog forbids -j)")
+    parser.add_argument("--jobs", default=os.environ.get("BENCH_JOBS", "1"),
+                        help="sphinx-build -j for this site, 1 as make html (the stock site is built serially: ablog forbids -j)")
     parser.add_argument("--no-stock", action="store_true", help="skip the stock build")
     parser.add_argument("--lighthouse", action="store_true", help="also run Lighthouse on home and a post page")
     parser.add_argument("--keep", type=Path, help="build in this folder and keep it")
@@ -364,10 +396,11 @@ def run(args, tmp: Path) -> int:
     rows.append(("peak memory (process tree)", mb(max(r.peak for r in (clean, noop, edit, add)))))
     rows.append(("output size", mb(folder_size(out))))
     post_page = next(out.glob("posts/2026/bench-*.html")).relative_to(out).as_posix()
-    weight, kinds = page_weight(out, post_page)
-    rows.append(("post page weight", f"{kb(weight)} (" + ", ".join(f"{k} {kb(v)}" for k, v in sorted(kinds.items())) + ")"))
-    home_weight, _ = page_weight(out, "index.html")
-    rows.append(("home page weight", kb(home_weight)))
+    weight, wire, kinds = page_weight(out, post_page)
+    rows.append(("post page weight", f"{kb(wire)} transferred (gzip), {kb(weight)} uncompressed ("
+                 + ", ".join(f"{k} {kb(v)}" for k, v in sorted(kinds.items())) + ")"))
+    home_weight, home_wire, _ = page_weight(out, "index.html")
+    rows.append(("home page weight", f"{kb(home_wire)} transferred (gzip), {kb(home_weight)} uncompressed"))
     failed = [name for name, r in (("no-op", noop), ("edit", edit), ("add", add)) if r.returncode]
 
     if not args.no_stock:
@@ -379,7 +412,8 @@ def run(args, tmp: Path) -> int:
         rows.append(("stock: peak memory", mb(base.peak)))
         rows.append(("stock: output size", mb(folder_size(stock_out))))
         stock_page = next(stock_out.glob("posts/2026/bench-*.html")).relative_to(stock_out).as_posix()
-        rows.append(("stock: post page weight", kb(page_weight(stock_out, stock_page)[0])))
+        stock_weight, stock_wire, _ = page_weight(stock_out, stock_page)
+        rows.append(("stock: post page weight", f"{kb(stock_wire)} transferred (gzip), {kb(stock_weight)} uncompressed"))
         rows.append(("clean build / stock", f"{clean.seconds / base.seconds:.2f}x (CPU {clean.cpu / base.cpu:.2f}x)"))
         rows.append(("peak memory / stock", f"{max(r.peak for r in (clean, noop, edit, add)) / base.peak:.2f}x"))
 

@@ -2,12 +2,14 @@
 
 Lighthouse comes from npm into ``.bench/lighthouse`` (not committed) and drives
 the machine's Chromium (``CHROME_PATH``, default /usr/bin/chromium); the site is
-served on 127.0.0.1 so nothing leaves the machine.
+served on 127.0.0.1 so nothing leaves the machine, with text compressed (gzip)
+as static hosting such as Read the Docs sends it.
 """
 
 from __future__ import annotations
 
 import functools
+import gzip
 import json
 import os
 import subprocess
@@ -30,9 +32,28 @@ def install() -> Path:
     return cli
 
 
+COMPRESSED = {".html", ".css", ".js", ".svg", ".json", ".xml", ".txt"}
+
+
 class QuietHandler(SimpleHTTPRequestHandler):
+    """Static files, text gzip-compressed when the browser accepts it."""
+
     def log_message(self, format, *args) -> None:
         pass
+
+    def do_GET(self) -> None:  # noqa: N802 (http.server's name)
+        path = Path(self.translate_path(self.path))
+        if path.is_dir():
+            path = path / "index.html"
+        if path.suffix not in COMPRESSED or not path.is_file() or "gzip" not in self.headers.get("Accept-Encoding", ""):
+            return super().do_GET()
+        body = gzip.compress(path.read_bytes(), 6, mtime=0)
+        self.send_response(200)
+        self.send_header("Content-Type", self.guess_type(str(path)))
+        self.send_header("Content-Encoding", "gzip")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
 
 
 def audit(out: Path, page: str, tmp: Path) -> str:
