@@ -319,6 +319,8 @@ def setup(app: Sphinx) -> dict:
     app.setup_extension("techblog.feeds")
     app.setup_extension("techblog.search")
     app.setup_extension("techblog.settings_cache")
+    app.setup_extension("techblog.highlight_cache")
+    app.setup_extension("techblog.frontmatter_yaml")
     if not getattr(pst_edit.jinja2, "techblog", False):
         pst_edit.jinja2 = _CompiledOnce()
     if not getattr(pst_utils._update_and_remove_templates, "techblog", False):

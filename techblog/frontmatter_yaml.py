@@ -1,0 +1,61 @@
+"""MyST's reading of a page's front matter: libyaml, and once instead of twice.
+
+myst-parser 5.2 parses each page's front matter twice with PyYAML's pure-Python
+loader (``read_topmatter`` for the page's MyST settings, then
+``render_front_matter``): about 3 s of a 1,000-post build.  Here both use the
+same loader implemented in C (``yaml.CSafeLoader``: PyYAML's safe constructor
+on libyaml's parser, so the values are the same) and the second reading reuses
+the first.  Writers' front-matter mistakes are still found and reported by
+:mod:`techblog.frontmatter`, which has its own loader with line numbers.
+"""
+
+from __future__ import annotations
+
+import copy
+from functools import lru_cache
+
+import myst_parser.mdit_to_docutils.base as myst_base
+import myst_parser.parsers.sphinx_ as myst_sphinx
+import yaml
+from sphinx.application import Sphinx
+
+LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+@lru_cache(maxsize=8)
+def _load(text: str):
+    return yaml.load(text, Loader=LOADER)  # noqa: S506 (a safe loader)
+
+
+def safe_load(text):
+    # The callers may change what they get: each gets its own copy.
+    return copy.deepcopy(_load(text)) if isinstance(text, str) else yaml.load(text, Loader=LOADER)  # noqa: S506
+
+
+class _YamlForMyst:
+    """Stands in for the ``yaml`` module inside myst-parser's renderer."""
+
+    techblog = True
+
+    def __getattr__(self, name: str):
+        return safe_load if name == "safe_load" else getattr(yaml, name)
+
+
+def cached_read_topmatter(original):
+    def read_topmatter(text):
+        plain, yaml.safe_load = yaml.safe_load, safe_load  # read_topmatter imports yaml inside itself
+        try:
+            return original(text)
+        finally:
+            yaml.safe_load = plain
+
+    read_topmatter.techblog = True
+    return read_topmatter
+
+
+def setup(app: Sphinx) -> dict:
+    if not getattr(myst_base.yaml, "techblog", False):
+        myst_base.yaml = _YamlForMyst()
+    if not getattr(myst_sphinx.read_topmatter, "techblog", False):
+        myst_sphinx.read_topmatter = cached_read_topmatter(myst_sphinx.read_topmatter)
+    return {"version": "1", "parallel_read_safe": True, "parallel_write_safe": True}
