@@ -35,7 +35,9 @@ KEYS = {
 REQUIRED = ("date", "author", "category")
 SUFFIXES_NOT_READ = {".markdown", ".mdown", ".mkd", ".rst", ".txt", ".MD", ".Md"}
 
-_md = MarkdownIt("commonmark")
+# Only the block structure is needed to find the H1s (an inline token's ``content`` is its
+# source text), so inline parsing is off: half the time of a full parse.
+_md = MarkdownIt("commonmark").disable("inline")
 
 
 @dataclass
