@@ -48,6 +48,7 @@ extensions = [
     "techblog.reproducible",
     "techblog.safety.extension",
     "techblog.incremental",
+    "techblog.staleness",
     "techblog.speed",
     "techblog.lightpages",
 ]

@@ -24,7 +24,12 @@ page's ``postlist`` and every listing stay stale until a full build.  Here:
   document, so the pickled environment carried every post twice (29 MB at
   1,000 posts; every parallel read worker pickled it back again).  The copy is
   dropped after reading and the excerpts detached; :mod:`techblog.feeds` loads
-  a post's doctree from the doctree folder when a feed needs it.
+  a post's doctree from the doctree folder when a feed needs it;
+- Sphinx resolves links between pages when it writes a page, but does not write
+  a page again when a page it links to was changed or removed, so the link text
+  (a title) went stale and a link to a deleted page went unnoticed.  The pages
+  each page links to are kept, and a page linking to a page read again or
+  removed is written again (and its links checked again).
 """
 
 from __future__ import annotations
@@ -33,8 +38,10 @@ import hashlib
 from pathlib import Path
 
 import ablog.post
+from sphinx import addnodes
 from sphinx.application import Sphinx
 from sphinx.search import IndexBuilder
+from sphinx.util import docname_join
 
 from . import ablog_compat, docstore, pages, posts, related
 
@@ -88,7 +95,9 @@ def _site_key(app: Sphinx) -> str:
     info = getattr(builder, "build_info", None)
     templates = getattr(builder, "templates", None)
     mtime = templates.newest_template_mtime() if templates is not None else 0
-    return _digest(repr(getattr(info, "config_hash", "")), repr(getattr(info, "tags_hash", "")), mtime)
+    # Sphinx's config_hash covers only "html" settings; the registries (techblog.staleness) are "env".
+    data = getattr(app.config, "techblog_data_digest", "")
+    return _digest(repr(getattr(info, "config_hash", "")), repr(getattr(info, "tags_hash", "")), mtime, data)
 
 
 def sidebars_list_posts(app: Sphinx) -> bool:
@@ -97,7 +106,44 @@ def sidebars_list_posts(app: Sphinx) -> bool:
     return any(name in listing for names in sidebars.values() for name in ([names] if isinstance(names, str) else names))
 
 
+def _linked_docs(env, doctree) -> list[str]:
+    targets = set()
+    for node in doctree.findall(addnodes.pending_xref):
+        if node.get("reftype") not in ("doc", "myst"):
+            continue
+        target = str(node.get("reftarget", "")).split("#", 1)[0]
+        if node.get("reftype") == "doc" and not target.startswith("/"):
+            target = docname_join(env.docname, target)
+        if target:
+            targets.add(target.lstrip("/"))
+    return sorted(targets)
+
+
+def _links(app: Sphinx, doctree) -> None:
+    docstore.of(app.env, "techblog_links")[app.env.docname] = _linked_docs(app.env, doctree)
+
+
+def _remember_read(app: Sphinx, env, docnames: list[str]) -> None:
+    app._techblog_docs_read = set(docnames)
+
+
+def _linking_to_changed(app: Sphinx, env) -> set[str]:
+    """Pages not read again that link to a page read again or removed."""
+    touched = getattr(app, "_techblog_docs_read", set()) | getattr(app, "_techblog_removed", set())
+    if not touched:
+        return set()
+    links = docstore.of(env, "techblog_links")
+    return {d for d, targets in links.items() if d not in touched and touched.intersection(targets)}
+
+
 def _env_updated(app: Sphinx, env) -> list[str]:
+    """Pages to write again because the posts they show, or the pages they link to, changed."""
+    linking = _linking_to_changed(app, env) & set(env.found_docs)
+    app._techblog_relinked = linking  # their feed entries are made again too (techblog.speed)
+    return sorted(set(_listing_pages(app, env)) | linking)
+
+
+def _listing_pages(app: Sphinx, env) -> list[str]:
     """Pages to write again because the posts they show changed."""
     built = set(posts.of(app).built()) & set(env.found_docs)
     keys = {d: listing_key(app, d) for d in built}
@@ -208,6 +254,9 @@ def setup(app: Sphinx) -> dict:
         IndexBuilder.prune = _prune_without_empty_words(IndexBuilder.prune)
     app.add_config_value("techblog_listing_templates", [], "html", types=[list])
     app.connect("doctree-read", _doctree_read)
+    app.connect("doctree-read", _links)
+    app.connect("env-before-read-docs", _remember_read)
+    docstore.keep_per_document(app, "techblog_links")
     # After ablog's process_posts and techblog.posts' update dates (priority 600).
     app.connect("doctree-read", _slim_ablog_posts, priority=950)
     app.connect("env-purge-doc", _purge)

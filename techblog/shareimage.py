@@ -270,6 +270,7 @@ class Cards:
             done = json.loads(self.manifest_path.read_text(encoding="utf-8"))
         except (OSError, ValueError):
             done = {}
+        self.done = done
         self.cards = cards(app)
         self.todo = {path: card for path, card in self.cards.items()
                      if done.get(path) != card["key"] or not (self.out / path).is_file()}
@@ -293,6 +294,8 @@ class Cards:
                 report(app, Problem("conf.py", 0, f"シェア画像を描けませんでした（{message[0]}）。"
                                                   "pip install -r requirements.txt をやり直してください"))
                 return
+        for gone in set(self.done) - set(self.cards):  # a post deleted or back to a draft
+            (self.out / gone).unlink(missing_ok=True)
         self.manifest_path.write_text(json.dumps({p: c["key"] for p, c in self.cards.items()}, sort_keys=True),
                                       encoding="utf-8")
 

@@ -149,7 +149,9 @@ class CachedFeedWriter(feeds.FeedWriter):
             saved = pickle.loads(self.path.read_bytes())
         except (OSError, pickle.PickleError, EOFError, ValueError):
             saved = {}
-        self._html = {d: html for d, (stamp, html) in saved.items() if self.stamps.get(d) == stamp}
+        relinked = getattr(app, "_techblog_relinked", set())
+        self._html = {d: html for d, (stamp, html) in saved.items()
+                      if self.stamps.get(d) == stamp and d not in relinked}
 
     def save(self) -> None:
         data = {d: (self.stamps.get(d), html) for d, html in self._html.items()}
@@ -165,6 +167,7 @@ def _write_feeds(app: Sphinx):
         return
     every = feeds.feeds(app)
     unchanged = (not getattr(app, "_techblog_listing_changed", True) and not getattr(app, "_techblog_read_docs", True)
+                 and not getattr(app, "_techblog_relinked", True)
                  and all(Path(app.builder.outdir, docname).is_file() for _, docname, _, _ in every))
     if unchanged:  # no post read again, no listing changed: the feeds on disk are this build's
         return

@@ -86,6 +86,46 @@ def test_adding_a_post_updates_home_listings_feeds_and_search(site, tmp_path):
     assert_same_site(incremental, clean_build(src, tmp_path, "clean"))
 
 
+def test_deleting_a_post_or_making_it_a_draft_removes_it_everywhere(site, tmp_path):
+    src, tmp = site
+    doomed, drafted = src / "posts/2026/doomed.md", src / "posts/2026/drafted.md"
+    doomed.write_text(post(date="2026-04-20 10:00", h1="消す記事"), encoding="utf-8")
+    drafted.write_text(post(date="2026-04-21 10:00", h1="下書きに戻す記事"), encoding="utf-8")
+    assert (rebuild(src, tmp).out / "posts/2026/doomed.html").is_file()
+    doomed.unlink()
+    drafted.write_text(post(date="2026-04-21 10:00", h1="下書きに戻す記事", extra="draft: true"), encoding="utf-8")
+    incremental = rebuild(src, tmp)
+    for gone in ("posts/2026/doomed.html", "posts/2026/drafted.html", "_social/posts/2026/doomed.png"):
+        assert not (incremental.out / gone).exists(), f"{gone} was left in the output"
+    assert_same_site(incremental, clean_build(src, tmp_path, "clean"))
+
+
+def test_retitling_a_post_updates_the_pages_that_link_to_it(site, tmp_path):
+    src, tmp = site
+    target, linking = src / "posts/2026/target.md", src / "posts/2026/linking.md"
+    target.write_text(post(date="2026-04-22 10:00", h1="リンク先の記事"), encoding="utf-8")
+    linking.write_text(post(date="2026-04-23 10:00", h1="リンクする記事", body="前の記事は {doc}`target` です。"), encoding="utf-8")
+    assert "リンク先の記事" in text(rebuild(src, tmp), "posts/2026/linking.html")
+    target.write_text(post(date="2026-04-22 10:00", h1="改題したリンク先"), encoding="utf-8")
+    incremental = rebuild(src, tmp)
+    assert "改題したリンク先" in text(incremental, "posts/2026/linking.html")
+    assert_same_site(incremental, clean_build(src, tmp_path, "clean"))
+    target.unlink()
+    broken = sphinx_build(src, tmp / "incremental", env=NOW, reread=False)
+    assert broken.returncode != 0 and "posts/2026/linking.md" in broken.output, "a link to a deleted post went unnoticed"
+    linking.unlink()
+    assert rebuild(src, tmp).returncode == 0
+
+
+def test_editing_a_registry_updates_every_page(site, tmp_path):
+    src, tmp = site
+    authors = src / "data/authors.yml"
+    authors.write_text(authors.read_text(encoding="utf-8").replace("田中 太郎", "田中 太郎（SRE）"), encoding="utf-8")
+    incremental = rebuild(src, tmp)
+    assert "田中 太郎（SRE）" in text(incremental, "posts/2026/first.html")
+    assert_same_site(incremental, clean_build(src, tmp_path, "clean"))
+
+
 def test_nothing_changed_writes_the_same_site(site, tmp_path):
     src, tmp = site
     incremental = rebuild(src, tmp)
