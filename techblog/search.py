@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import math
 import os
 import re
 import time
@@ -172,19 +173,42 @@ def read_page(app: Sphinx, docname: str) -> Page | None:
 # -- The index -------------------------------------------------------------------
 
 
+def body_length(page: Page) -> int:
+    return len(tokens(page.text)) or 1
+
+
+def average_length(lengths: list[int]) -> float:
+    """The corpus's average body length for BM25, rounded to a step of 2^(1/4).
+
+    Rounded so that editing or adding one post does not change every other
+    post's weights (and so every file of the index): the average moves by a
+    step only when the blog's typical post length changes by about a fifth.
+    """
+    average = sum(lengths) / max(len(lengths), 1)
+    return 2 ** (round(math.log2(max(average, 1.0)) * 4) / 4)
+
+
+def doc_weights(page: Page, average: float) -> list[tuple[str, int]]:
+    """(token, weight x 100) of one page: field weights + BM25 body term."""
+    body = Counter(tokens(page.text))
+    length = sum(body.values()) or 1
+    title, tags = set(tokens(page.title)), set(tokens(" ".join(page.tags)))
+    norm = BM25_K1 * (1 - BM25_B + BM25_B * length / average)
+    weights = []
+    for token in sorted(title | tags | set(body)):
+        tf = body.get(token, 0)
+        weight = TITLE_WEIGHT * (token in title) + TAG_WEIGHT * (token in tags) + tf * (BM25_K1 + 1) / (tf + norm)
+        weights.append((token, max(1, round(weight * 100))))
+    return weights
+
+
 def postings(pages: list[Page]) -> dict[str, list[tuple[int, int]]]:
-    """token -> [(doc id, weight x 100)], weight = field weights + BM25 body term."""
-    body_counts = [Counter(tokens(p.text)) for p in pages]
-    lengths = [sum(c.values()) or 1 for c in body_counts]
-    avg = sum(lengths) / max(len(lengths), 1)
+    """token -> [(doc id, weight x 100)]."""
+    average = average_length([body_length(p) for p in pages])
     index: dict[str, list[tuple[int, int]]] = {}
     for doc_id, page in enumerate(pages):
-        title, tags, body = set(tokens(page.title)), set(tokens(" ".join(page.tags))), body_counts[doc_id]
-        norm = BM25_K1 * (1 - BM25_B + BM25_B * lengths[doc_id] / avg)
-        for token in title | tags | set(body):
-            tf = body.get(token, 0)
-            weight = TITLE_WEIGHT * (token in title) + TAG_WEIGHT * (token in tags) + tf * (BM25_K1 + 1) / (tf + norm)
-            index.setdefault(token, []).append((doc_id, max(1, round(weight * 100))))
+        for token, weight in doc_weights(page, average):
+            index.setdefault(token, []).append((doc_id, weight))
     return index
 
 

@@ -23,10 +23,10 @@ incremental, parallel and clean builds):
 - Related posts: the reader's post footer scores every other post for every
   post (O(n²) in all); here the posts sharing a tag, series or category are
   found through an index built once per list of posts, with the same order.
-- The search index (:mod:`techblog.search`) reads every written page and cuts
-  its text into tokens at the end of each build; both are kept between builds,
-  keyed by the page file's size and time and by the text, so only pages
-  written again are read and tokenized again; when no page changed the index
+- The search index (:mod:`techblog.search`) reads every written page and
+  weighs its tokens at the end of each build; pages and weights are kept
+  between builds, keyed by the page file's size and time and by the page's
+  text, so only pages written again are read and weighed again; when no page changed the index
   is not written again, and otherwise only its files whose bytes changed are.
 """
 
@@ -57,7 +57,6 @@ NEVER_EMPTY = ["sbt-sidebar-nav.html", "navbar-logo.html", "search-button-field.
                "toggle-primary-sidebar.html", "article-header-buttons.html"]
 FEED_CACHE = "techblog-feed-html.pickle"
 SEARCH_CACHE = "techblog-search.pickle"
-TOKEN_SEP = "\x00"
 
 
 def _skip_never_empty(original):
@@ -179,7 +178,7 @@ def _write_feeds(app: Sphinx):
 
 
 class SearchCache:
-    """Pages and tokens of the previous build's search index, reused when unchanged."""
+    """Pages, lengths and token weights of the previous build's search index, reused when unchanged."""
 
     def __init__(self, app: Sphinx):
         self.path = Path(app.doctreedir) / SEARCH_CACHE
@@ -187,11 +186,13 @@ class SearchCache:
             saved = pickle.loads(self.path.read_bytes())
         except (OSError, pickle.PickleError, EOFError, ValueError):
             saved = {}
-        self.old_pages, self.old_tokens = saved.get("pages", {}), saved.get("tokens", {})
+        self.old_pages = saved.get("pages", {})
+        self.old_lengths, self.old_weights = saved.get("lengths", {}), saved.get("weights", {})
         self.old_signature, self.manifest = saved.get("signature"), saved.get("manifest")
         self.written: dict[str, str] = saved.get("written", {})
         self.pages: dict = {}
-        self.tokens: dict = {}
+        self.lengths: dict = {}
+        self.weights: dict = {}
         self.signature = None
         data = Path(app.srcdir) / "data"
         self.data_stamp = tuple(sorted((p.name, p.stat().st_mtime_ns) for p in data.glob("*.yml"))) if data.is_dir() else ()
@@ -208,15 +209,21 @@ class SearchCache:
         self.pages[key] = page
         return page
 
-    def cut(self, tokens, text: str) -> list[str]:
-        if text in self.tokens:
-            joined = self.tokens[text]
-        else:
-            joined = self.old_tokens.get(text)
-            if joined is None:
-                joined = TOKEN_SEP.join(tokens(text))
-            self.tokens[text] = joined
-        return joined.split(TOKEN_SEP) if joined else []
+    @staticmethod
+    def _key(page) -> str:
+        return hashlib.sha1(repr((page.url, page.title, page.date, page.tags, page.text)).encode()).hexdigest()
+
+    def body_length(self, body_length, page) -> int:
+        key = self._key(page)
+        if key not in self.lengths:
+            self.lengths[key] = self.old_lengths[key] if key in self.old_lengths else body_length(page)
+        return self.lengths[key]
+
+    def doc_weights(self, doc_weights, page, average: float) -> list:
+        key = (self._key(page), average)
+        if key not in self.weights:
+            self.weights[key] = self.old_weights[key] if key in self.old_weights else doc_weights(page, average)
+        return self.weights[key]
 
     def write_index(self, write_index, out: Path, pages: list) -> dict:
         """The index of the previous build when no page changed; else only the files that changed."""
@@ -224,29 +231,31 @@ class SearchCache:
         manifest_file = out / "manifest.json"
         if (self.signature == self.old_signature and self.manifest and manifest_file.is_file()
                 and json.loads(manifest_file.read_text(encoding="utf-8")) == self.manifest):
-            self.tokens = self.old_tokens  # not cut this time, still valid for the next build
+            self.lengths, self.weights = self.old_lengths, self.old_weights  # still this build's
             return self.manifest
         self.manifest = write_index(out, pages, self.written)
         return self.manifest
 
     def save(self) -> None:
-        data = {"pages": self.pages, "tokens": self.tokens, "signature": self.signature,
+        data = {"pages": self.pages, "lengths": self.lengths, "weights": self.weights, "signature": self.signature,
                 "manifest": self.manifest, "written": self.written}
         self.path.write_bytes(pickle.dumps(data, pickle.HIGHEST_PROTOCOL))
 
 
-def _cached_search_index(build_finished, read_page, tokens, write_index):
+def _cached_search_index(build_finished, read_page, body_length, doc_weights, write_index):
     def finished(app: Sphinx, exception) -> None:
         if exception is not None or app.builder.format != "html" or app.builder.name != "html":
             return build_finished(app, exception)
         cache = SearchCache(app)
         search.read_page = lambda a, d: cache.read_page(read_page, a, d)
-        search.tokens = lambda text: cache.cut(tokens, text)
+        search.body_length = lambda page: cache.body_length(body_length, page)
+        search.doc_weights = lambda page, average: cache.doc_weights(doc_weights, page, average)
         search.write_index = lambda out, pages: cache.write_index(write_index, out, pages)
         try:
             build_finished(app, exception)
         finally:
-            search.read_page, search.tokens, search.write_index = read_page, tokens, write_index
+            search.read_page, search.body_length, search.doc_weights = read_page, body_length, doc_weights
+            search.write_index = write_index
         cache.save()
     return finished
 
@@ -336,5 +345,6 @@ def setup(app: Sphinx) -> dict:
     app.connect("builder-inited", _exit_fast_when_done)
     replace_listener(app, "html-collect-pages", feeds._write_feeds, _write_feeds)
     replace_listener(app, "build-finished", search._build_finished,
-             _cached_search_index(search._build_finished, search.read_page, search.tokens, search.write_index))
+             _cached_search_index(search._build_finished, search.read_page, search.body_length, search.doc_weights,
+                                  search.write_index))
     return {"version": "1", "parallel_read_safe": True, "parallel_write_safe": True}
