@@ -8,6 +8,11 @@
   leaves its HTML (and its copied source) in the output: Sphinx never deletes
   what it wrote.  They are removed at the end of the build, so the output holds
   what a build into an empty folder would.
+- A problem found while reading a page (a safety finding, a broken link, any
+  warning) is reported only when the page is read.  After a build with
+  problems the saved environment is dropped, so the next build reads every
+  page again and reports every problem again until they are fixed: a failed
+  build never turns into a passing one just by running it twice.
 """
 
 from __future__ import annotations
@@ -15,7 +20,7 @@ from __future__ import annotations
 import hashlib
 from pathlib import Path
 
-from sphinx.application import Sphinx
+from sphinx.application import ENV_PICKLE_FILENAME, Sphinx
 
 from . import shareimage
 
@@ -50,10 +55,17 @@ def _delete_removed_outputs(app: Sphinx, exception) -> None:
                 target.unlink()
 
 
+def _forget_after_problems(app: Sphinx, exception) -> None:
+    if exception is None and (app.statuscode or getattr(app, "_warncount", 0)):
+        Path(app.doctreedir, ENV_PICKLE_FILENAME).unlink(missing_ok=True)
+
+
 def setup(app: Sphinx) -> dict:
     app.setup_extension("techblog.registries")
     app.add_config_value("techblog_data_digest", "", "env", types=[str])
     app.connect("config-inited", _config_inited, priority=450)
     app.connect("env-get-outdated", _remember_removed)
     app.connect("build-finished", _delete_removed_outputs)
+    # After techblog.problems has counted the writers' problems (900).
+    app.connect("build-finished", _forget_after_problems, priority=950)
     return {"version": "1", "parallel_read_safe": True, "parallel_write_safe": True}

@@ -126,6 +126,19 @@ def test_editing_a_registry_updates_every_page(site, tmp_path):
     assert_same_site(incremental, clean_build(src, tmp_path, "clean"))
 
 
+def test_a_failed_build_fails_again_until_the_problem_is_fixed(tmp_path):
+    src = make_site(tmp_path / "site", {
+        **POSTS, "posts/2026/leaky.md": post(date="2026-04-24 10:00", h1="鍵を書いた記事", body="接続先は 10.0.0.5 です。"),
+    })
+    out = tmp_path / "out"
+    for attempt in ("first", "second"):
+        build = sphinx_build(src, out, env=NOW, reread=False)
+        assert build.returncode != 0, f"the {attempt} build passed with the problem still there"
+        assert "posts/2026/leaky.md" in build.output
+    (src / "posts/2026/leaky.md").write_text(post(date="2026-04-24 10:00", h1="鍵を書いた記事"), encoding="utf-8")
+    assert sphinx_build(src, out, env=NOW, reread=False).returncode == 0
+
+
 def test_nothing_changed_writes_the_same_site(site, tmp_path):
     src, tmp = site
     incremental = rebuild(src, tmp)
