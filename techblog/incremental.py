@@ -76,7 +76,7 @@ def _memberships(app: Sphinx, docname: str) -> tuple:
 
 def shown_posts(app: Sphinx) -> dict[str, list[str]]:
     """The other posts each post's page shows: previous and next, series parts, related posts."""
-    built = sorted(posts.of(app).built().values(), key=lambda m: m.date, reverse=True)
+    built = posts.of(app).newest_first()
     shown = {}
     for i, meta in enumerate(built):
         neighbours = [built[i - 1].docname if i else None, built[i + 1].docname if i + 1 < len(built) else None]
@@ -124,6 +124,7 @@ def _links(app: Sphinx, doctree) -> None:
 
 
 def _remember_read(app: Sphinx, env, docnames: list[str]) -> None:
+    """The documents read again in this build (also used by techblog.speed's feeds)."""
     app._techblog_docs_read = set(docnames)
 
 

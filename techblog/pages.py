@@ -76,10 +76,6 @@ def card(app: Sphinx, docname: str) -> dict | None:
     }
 
 
-def _newest_first(app: Sphinx):
-    return posts.of(app).newest_first()
-
-
 def share_links(url: str, title: str) -> list[dict]:
     return [
         {"kind": "x", "label": "X でポスト", "url": "https://x.com/intent/post?" + urlencode({"url": url, "text": title})},
@@ -92,7 +88,7 @@ def share_links(url: str, title: str) -> list[dict]:
 
 def post_context(app: Sphinx, docname: str) -> dict:
     meta = posts.of(app).all[docname]
-    built = _newest_first(app)
+    built = posts.of(app).newest_first()
     info = card(app, docname)
     url = app.config.html_baseurl.rstrip("/") + "/" + quote(docname) + ".html"
     older = [m for m in built if m.date < meta.date]
@@ -121,7 +117,7 @@ def post_context(app: Sphinx, docname: str) -> dict:
 
 
 def home_context(app: Sphinx) -> dict:
-    built = _newest_first(app)
+    built = posts.of(app).newest_first()
     years: dict[int, int] = {}
     for meta in built:
         years[meta.date.year] = years.get(meta.date.year, 0) + 1
@@ -239,33 +235,6 @@ def _collect_pages(app: Sphinx):
     yield from series_pages(app)
 
 
-def _builder_inited(app: Sphinx) -> None:
-    _drop_drafts_page(app)
-
-
-def _drop_drafts_page(app: Sphinx) -> None:
-    """ablog writes ``blog/drafts.html`` in every build, listing every unpublished post.
-
-    Drafts never reach a production build (techblog.posts excludes them) and the
-    preview shows them in place, so the page is dropped: ablog's page generator is
-    wrapped to skip it (ablog 0.11 has no setting for this).
-    """
-    from ablog.post import generate_archive_pages
-
-    drafts = f"{app.config.blog_path}/drafts"
-
-    def without_drafts(app):
-        for page in generate_archive_pages(app) or ():
-            if page[0] != drafts:
-                yield page
-
-    listeners = app.events.listeners.get("html-collect-pages", [])
-    for listener in listeners:
-        if listener.handler is generate_archive_pages:
-            app.disconnect(listener.id)
-            app.connect("html-collect-pages", without_drafts, priority=listener.priority)
-
-
 def _config_inited(app: Sphinx, config) -> None:
     # pydata-sphinx-theme reads the mode from html_context; left empty, its
     # script logs "Got invalid theme mode: ." on every page.
@@ -315,7 +284,6 @@ def setup(app: Sphinx) -> dict:
     app.add_css_file("techblog.css")
     app.add_css_file("techblog-icons.css")
     app.add_js_file("techblog.js", loading_method="defer")
-    app.connect("builder-inited", _builder_inited, priority=900)
     app.connect("doctree-read", _excerpt)
     docstore.keep_per_document(app, "techblog_excerpts")
     app.connect("html-page-context", _page_context)

@@ -10,7 +10,8 @@ The post's ablog node is made from the checked front matter here, not by
 ablog's own front-matter reader, which garbles YAML lists (see ablog_compat).
 
 What a file's check found is kept in the doctree folder and reused while the
-file (size and time), the registries and the checking code are the same, so a
+file (size and time) and the inputs digest of :mod:`techblog.staleness`
+(registries, catalogs, our code) are the same, so a
 rebuild reads only the posts that changed.  A post naming its own share image
 is always checked again (the image may have gone).
 """
@@ -18,7 +19,6 @@ is always checked again (the image may have gone).
 from __future__ import annotations
 
 import copy
-import hashlib
 import pickle
 import re
 from collections import defaultdict
@@ -68,17 +68,6 @@ class Catalog:
 
 
 SCAN_CACHE = "techblog-posts.pickle"
-CHECKERS = ("frontmatter.py", "registries.py", "yamlsource.py", "jst.py", "posts.py")
-
-
-def _checks_key(root: Path, data_dir: str) -> str:
-    """What a file's check depends on besides the file: the registries and the checking code."""
-    digest = hashlib.sha256(data_dir.encode())
-    for path in sorted((root / data_dir).glob("*.yml")) + [Path(__file__).parent / name for name in CHECKERS]:
-        digest.update(path.name.encode() + b"\0" + path.read_bytes())
-    return digest.hexdigest()
-
-
 class ScanCache:
     def __init__(self, path: Path | None, key: str):
         self.path, self.key = path, key
@@ -141,7 +130,8 @@ def _config_inited(app: Sphinx, config) -> None:
     regs = registries.of(app)
     preview = str(config.techblog_preview).lower() in ("1", "true", "yes")
     root = Path(app.srcdir)
-    cache = ScanCache(Path(app.doctreedir) / SCAN_CACHE, _checks_key(root, config.techblog_data_dir))
+    # Registries, catalogs and our code (techblog.staleness): what a file's check depends on besides the file.
+    cache = ScanCache(Path(app.doctreedir) / SCAN_CACHE, config.techblog_data_digest)
     catalog, problems = scan(root, regs, jst.now(), preview, cache)
     app._techblog_catalog = catalog
     report_all(app, problems)
@@ -229,6 +219,7 @@ def _set_update_date(app: Sphinx, doctree) -> None:
 
 def setup(app: Sphinx) -> dict:
     app.setup_extension("techblog.registries")
+    app.setup_extension("techblog.staleness")  # its digest (config-inited, 450) keys the scan cache
     app.add_config_value("techblog_preview", False, "env", types=[bool, int, str])
     app.connect("config-inited", _config_inited, priority=500)
     app.connect("source-read", _title_as_heading)

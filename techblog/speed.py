@@ -160,15 +160,11 @@ class CachedFeedWriter(feeds.FeedWriter):
         self.path.write_bytes(pickle.dumps(data, pickle.HIGHEST_PROTOCOL))
 
 
-def _remember_read(app: Sphinx, env, docnames: list[str]) -> None:
-    app._techblog_read_docs = set(docnames)
-
-
 def _write_feeds(app: Sphinx):
     if app.builder.format != "html" or app.builder.name in ("json", "pickle"):
         return
     every = feeds.feeds(app)
-    unchanged = (not getattr(app, "_techblog_listing_changed", True) and not getattr(app, "_techblog_read_docs", True)
+    unchanged = (not getattr(app, "_techblog_listing_changed", True) and not getattr(app, "_techblog_docs_read", True)
                  and not getattr(app, "_techblog_relinked", True)
                  and all(Path(app.builder.outdir, docname).is_file() for _, docname, _, _ in every))
     if unchanged:  # no post read again, no listing changed: the feeds on disk are this build's
@@ -200,8 +196,7 @@ class SearchCache:
         self.lengths: dict = {}
         self.weights: dict = {}
         self.signature = None
-        data = Path(app.srcdir) / "data"
-        self.data_stamp = tuple(sorted((p.name, p.stat().st_mtime_ns) for p in data.glob("*.yml"))) if data.is_dir() else ()
+        self.data_stamp = app.config.techblog_data_digest  # registries show in page text (tag labels)
 
     def read_page(self, read, app: Sphinx, docname: str):
         path = Path(app.outdir) / app.builder.get_target_uri(docname)
@@ -341,6 +336,7 @@ def _indexed_related(original):
 
 def setup(app: Sphinx) -> dict:
     app.setup_extension("techblog.feeds")
+    app.setup_extension("techblog.staleness")
     app.setup_extension("techblog.search")
     app.setup_extension("techblog.settings_cache")
     app.setup_extension("techblog.highlight_cache")
@@ -353,7 +349,6 @@ def setup(app: Sphinx) -> dict:
     app.connect("html-page-context", _share_navigation, priority=600)
     if not getattr(related.related, "techblog", False):
         related.related = _indexed_related(related.related)
-    app.connect("env-before-read-docs", _remember_read)
     app.connect("builder-inited", _exit_fast_when_done)
     replace_listener(app, "html-collect-pages", feeds._write_feeds, _write_feeds)
     replace_listener(app, "build-finished", search._build_finished,
