@@ -33,6 +33,7 @@ language = "ja"
 html_theme = "sphinx_book_theme"
 
 extensions = [
+    "techblog.gc_tuning",  # first: it also speeds up loading the others
     "myst_parser",
     "techblog.site",
     "techblog.problems",

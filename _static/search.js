@@ -147,7 +147,7 @@
           if (scores.has(list[i])) scores.set(list[i], scores.get(list[i]) + weight * list[i + 1]);
         }
       }
-      const ids = [...scores.entries()].sort((a, b) => b[1] - a[1] || a[0] - b[0]).map(([id]) => id);
+      const ids = [...scores.entries()].sort((a, b) => b[1] - a[1] || b[0] - a[0]).map(([id]) => id);
       return { ids, words };
     }
   }

@@ -53,9 +53,12 @@ class FeedWriter:
         self.base_url = app.config.html_baseurl
         self.length = app.config.techblog_feed_length
         self._html: dict[str, str] = {}
+        self._urls: dict[str, str] = {}
 
     def url(self, docname: str) -> str:
-        return urljoin(self.base_url, self.app.builder.get_target_uri(docname))
+        if docname not in self._urls:
+            self._urls[docname] = urljoin(self.base_url, self.app.builder.get_target_uri(docname))
+        return self._urls[docname]
 
     def entry_id(self, post) -> str:
         """``tag:`` URI (RFC 4151) naming the first URL the post had.

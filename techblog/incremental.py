@@ -69,9 +69,9 @@ def listing_key(app: Sphinx, docname: str) -> str:
 
 
 def _memberships(app: Sphinx, docname: str) -> tuple:
-    """The listings a post is in: its tags, category, authors and year."""
+    """The listings a post is in (tags, category, authors, year), and what orders and relates it."""
     meta = posts.of(app).all[docname]
-    return (tuple(meta.tags), meta.category, tuple(meta.authors), meta.date.year)
+    return (tuple(meta.tags), meta.category, tuple(meta.authors), meta.date.year, meta.date, meta.series)
 
 
 def shown_posts(app: Sphinx) -> dict[str, list[str]]:
@@ -147,10 +147,13 @@ def _env_updated(app: Sphinx, env) -> list[str]:
 def _listing_pages(app: Sphinx, env) -> list[str]:
     """Pages to write again because the posts they show changed."""
     built = set(posts.of(app).built()) & set(env.found_docs)
-    keys = {d: listing_key(app, d) for d in built}
     old = getattr(env, "techblog_listing", None) or {}
     old_keys = old.get("keys", {})
     site_key = _site_key(app)
+    # A post not read again, on the same site, shows the same card.
+    read = getattr(app, "_techblog_docs_read", None)
+    reuse = set() if read is None or old.get("site") != site_key else (built & old_keys.keys()) - read
+    keys = {d: old_keys[d] if d in reuse else listing_key(app, d) for d in built}
     changed = {d for d in keys.keys() | old_keys.keys() if keys.get(d) != old_keys.get(d)}
     app._techblog_listing_changed = bool(changed) or old.get("site") != site_key or not old_keys
     # Only edited, none added or removed, same site: listings without them stay as they are.
@@ -162,7 +165,8 @@ def _listing_pages(app: Sphinx, env) -> list[str]:
     if not changed:
         env.techblog_listing = {**old, "site": site_key}
         return []
-    shown = shown_posts(app)
+    # Same posts with the same memberships, dates and series: the same neighbours and related posts.
+    shown = old["shown"] if same_posts and "shown" in old else shown_posts(app)
     env.techblog_listing = {"keys": keys, "shown": shown, "series": series, "site": site_key, "members": members}
     write = {app.config.root_doc} | set(getattr(env, "techblog_postlist_docs", set()))
     # The blog sidebar names every series that has posts.

@@ -18,7 +18,7 @@ is always checked again (the image may have gone).
 
 from __future__ import annotations
 
-import copy
+import dataclasses
 import pickle
 import re
 from collections import defaultdict
@@ -107,7 +107,8 @@ def scan(root: Path, regs: registries.Registries, now, preview: bool,
                 problems.append(Problem(rel, 0, f"拡張子「{file.suffix}」の記事は読まれません。拡張子を .md にしてください"))
             elif file.suffix == ".md":
                 meta = cache.read(root, rel, regs)
-                posts[meta.docname] = copy.deepcopy(meta)
+                # The duplicate check below adds problems: not to the cached record.
+                posts[meta.docname] = dataclasses.replace(meta, problems=list(meta.problems))
     by_slug: dict[str, list[PostMeta]] = defaultdict(list)
     for meta in posts.values():
         by_slug[meta.slug].append(meta)

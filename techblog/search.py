@@ -119,17 +119,18 @@ class Page:
 
 
 def indexable(app: Sphinx) -> list[str]:
+    """The pages in the index, in document-id order: docs, then posts oldest first.
+
+    A new post is usually the newest, so it takes the next id and the other
+    ids stay (techblog.search_update then updates the index in place).  On
+    equal scores the search page lists the higher id, the newer post, first.
+    """
     catalog = posts.of(app)
-    names = []
-    for docname in sorted(app.env.found_docs):
-        if docname.startswith("posts/"):
-            # Drafts and scheduled posts are excluded from production builds; the
-            # live preview builds them, but they never enter the index.
-            if catalog.status(docname) == "published":
-                names.append(docname)
-        elif docname.startswith("docs/"):
-            names.append(docname)
-    return names
+    docs = sorted(d for d in app.env.found_docs if d.startswith("docs/"))
+    # Drafts and scheduled posts are excluded from production builds; the live
+    # preview builds them, but they never enter the index.
+    published = [d for d in app.env.found_docs if d.startswith("posts/") and catalog.status(d) == "published"]
+    return docs + sorted(published, key=lambda d: (catalog.all[d].date, d))
 
 
 def _text(element) -> str:
@@ -202,64 +203,98 @@ def doc_weights(page: Page, average: float) -> list[tuple[str, int]]:
     return weights
 
 
-def postings(pages: list[Page]) -> dict[str, list[tuple[int, int]]]:
-    """token -> [(doc id, weight x 100)]."""
+def shard_count(total: int) -> int:
+    """One shard per ~8 KB of postings, a power of two: a query's download stays
+    flat as the blog grows, only the number of files does."""
+    shards = 1
+    while shards < MAX_SHARDS and total / shards > TARGET_SHARD_BYTES:
+        shards *= 2
+    return shards
+
+
+def postings_size(token: str, count: int) -> int:
+    """What one token adds to the index size that sets the number of shards."""
+    return len(token) + 4 + 8 * count if count else 0
+
+
+def encode(data) -> bytes:
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+
+
+def doc_record(page: Page) -> dict:
+    # The snippet text is NFKC too, so the page can find and mark ＡＷＳ typed as AWS.
+    return {"u": page.url, "t": page.title, "d": page.date, "x": unicodedata.normalize("NFKC", page.text)}
+
+
+class IndexFiles:
+    """The files of one index: written only when their bytes changed, the rest removed at the end.
+
+    *written* maps each file of the previous index to the digest of its bytes;
+    it is updated in place by :meth:`finish`.
+    """
+
+    def __init__(self, out: Path, written: dict[str, str] | None):
+        self.out = out
+        self.written = written
+        self.previous = dict(written or {}) if out.is_dir() else {}
+        self.current: dict[str, str] = {}
+        (out / "shard").mkdir(parents=True, exist_ok=True)
+        (out / "doc").mkdir(exist_ok=True)
+
+    def put(self, name: str, raw: bytes) -> None:
+        self.current[name] = hashlib.sha1(raw).hexdigest()
+        if self.previous.get(name) != self.current[name] or not (self.out / name).is_file():
+            (self.out / name).write_bytes(raw)
+
+    def keep(self, name: str) -> bool:
+        """Keep a file of the previous index as it is; False when it is not there."""
+        if name not in self.previous or not (self.out / name).is_file():
+            return False
+        self.current[name] = self.previous[name]
+        return True
+
+    def finish(self, docs: int, shards: int) -> dict:
+        for folder in ("shard", "doc"):
+            for entry in os.scandir(self.out / folder):
+                if f"{folder}/{entry.name}" not in self.current:
+                    os.unlink(entry.path)
+        # "build" versions the file URLs, so a browser never mixes two builds' shards.
+        build = hashlib.sha1("".join(f"{n} {d}\n" for n, d in sorted(self.current.items())).encode())
+        manifest = {"version": 1, "docs": docs, "shards": shards, "build": build.hexdigest()[:12]}
+        _dump(self.out / "manifest.json", manifest)
+        if self.written is not None:
+            self.written.clear()
+            self.written.update(self.current)
+        return manifest
+
+
+def write_index(out: Path, pages: list[Page], written: dict[str, str] | None = None,
+                layout: dict | None = None) -> dict:
+    """Write the chunked index under *out*; return the manifest.
+
+    Files whose bytes are the same as in the previous index (*written*, see
+    :class:`IndexFiles`) are not written again.  *layout*, when given, receives
+    the average length and postings size the files were made with
+    (techblog.search_update updates them in place from that).
+    """
+    files = IndexFiles(out, written)
     average = average_length([body_length(p) for p in pages])
     index: dict[str, list[tuple[int, int]]] = {}
     for doc_id, page in enumerate(pages):
         for token, weight in doc_weights(page, average):
             index.setdefault(token, []).append((doc_id, weight))
-    return index
-
-
-def write_index(out: Path, pages: list[Page], written: dict[str, str] | None = None) -> dict:
-    """Write the chunked index under *out*; return the manifest.
-
-    *written* maps each file of the previous index to the digest of its bytes;
-    a file whose bytes are the same is not written again, files no longer part
-    of the index are removed, and *written* is updated in place.
-    """
-    previous = dict(written or {}) if out.is_dir() else {}
-    current: dict[str, str] = {}
-    (out / "shard").mkdir(parents=True, exist_ok=True)
-    (out / "doc").mkdir(exist_ok=True)
-    index = postings(pages)
-    # One shard per ~8 KB of postings, a power of two: a query's download stays
-    # flat as the blog grows, only the number of files does.
-    total = sum(len(t) + 4 + 8 * len(p) for t, p in index.items())
-    shards = 1
-    while shards < MAX_SHARDS and total / shards > TARGET_SHARD_BYTES:
-        shards *= 2
+    total = sum(postings_size(t, len(p)) for t, p in index.items())
+    shards = shard_count(total)
     buckets: list[dict[str, list[int]]] = [{} for _ in range(shards)]
     for token in sorted(index):
-        flat = [n for pair in index[token] for n in pair]
-        buckets[shard_of(token, shards)][token] = flat
-    digest = hashlib.sha1()
-
-    def dump(name: str, data) -> None:
-        raw = json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
-        digest.update(raw)
-        current[name] = hashlib.sha1(raw).hexdigest()
-        if previous.get(name) != current[name] or not (out / name).is_file():
-            (out / name).write_bytes(raw)
-
+        buckets[shard_of(token, shards)][token] = [n for pair in index[token] for n in pair]
     for n, bucket in enumerate(buckets):
-        dump(f"shard/{n}.json", bucket)
+        files.put(f"shard/{n}.json", encode(bucket))
     for doc_id, page in enumerate(pages):
-        # The snippet text is NFKC too, so the page can find and mark ＡＷＳ typed as AWS.
-        dump(f"doc/{doc_id}.json", {"u": page.url, "t": page.title, "d": page.date,
-                                    "x": unicodedata.normalize("NFKC", page.text)})
-    for folder in ("shard", "doc"):
-        for entry in os.scandir(out / folder):
-            if f"{folder}/{entry.name}" not in current:
-                os.unlink(entry.path)
-    # "build" versions the file URLs, so a browser never mixes two builds' shards.
-    manifest = {"version": 1, "docs": len(pages), "shards": shards, "build": digest.hexdigest()[:12]}
-    _dump(out / "manifest.json", manifest)
-    if written is not None:
-        written.clear()
-        written.update(current)
-    return manifest
+        files.put(f"doc/{doc_id}.json", encode(doc_record(page)))
+    if layout is not None:
+        layout.update(average=average, total=total, shards=shards)
+    return files.finish(len(pages), shards)
 
 
 def _dump(path: Path, data) -> bytes:
@@ -279,13 +314,24 @@ class DropStockSearchScripts(jinja2.ext.Extension):
         r"<script src=\"\{\{ pathto\('_static/searchtools\.js', 1\) \| e \}\}\"></script>\s*"
         r"<script src=\"\{\{ pathto\('_static/language_data\.js', 1\) \| e \}\}\"></script>\s*"
         r"<script src=\"\{\{ pathto\('searchindex\.js', 1\) \| e \}\}\"></script>")
-    found = False
+    LAYOUT = "pydata_sphinx_theme/layout.html"
 
     def preprocess(self, source, name, filename=None):
-        if filename and filename.replace("\\", "/").endswith("pydata_sphinx_theme/layout.html"):
-            source, count = self.STOCK.subn("", source)
-            DropStockSearchScripts.found = DropStockSearchScripts.found or count > 0
+        if filename and filename.replace("\\", "/").endswith(self.LAYOUT):
+            source = self.STOCK.sub("", source)
         return source
+
+    @classmethod
+    def finds_stock_scripts(cls) -> bool:
+        """Whether the installed theme's layout still has the lines to drop.
+
+        Read from the file, not noted in ``preprocess``: a compiled layout kept
+        between builds (techblog.template_cache) is not preprocessed again.
+        """
+        import pydata_sphinx_theme
+
+        layout = Path(pydata_sphinx_theme.__file__).parent / "theme" / cls.LAYOUT
+        return bool(cls.STOCK.search(layout.read_text(encoding="utf-8")))
 
 
 def _config_inited(app: Sphinx, config) -> None:
@@ -318,7 +364,7 @@ def _search_page(app: Sphinx):
 def _build_finished(app: Sphinx, exception) -> None:
     if exception is not None or app.builder.format != "html" or app.builder.name != "html":
         return
-    if not DropStockSearchScripts.found:
+    if not DropStockSearchScripts.finds_stock_scripts():
         report(app, Problem("conf.py", 0, "テーマの layout.html から標準検索の searchindex.js 読み込みを外せませんでした。"
                                           "テーマの版が変わった可能性があります。techblog/search.py の DropStockSearchScripts を直してください"))
     start = time.perf_counter()

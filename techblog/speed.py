@@ -23,24 +23,17 @@ incremental, parallel and clean builds):
 - Related posts: the reader's post footer scores every other post for every
   post (O(n²) in all); here the posts sharing a tag, series or category are
   found through an index built once per list of posts, with the same order.
-- The search index (:mod:`techblog.search`) reads every written page and
-  weighs its tokens at the end of each build; pages and weights are kept
-  between builds, keyed by the page file's size and time and by the page's
-  text, so only pages written again are read and weighed again; when no page changed the index
-  is not written again, and otherwise only its files whose bytes changed are.
+- The search index is kept between builds by :mod:`techblog.search_cache`.
 """
 
 from __future__ import annotations
 
 import atexit
-import hashlib
-import json
 import logging
 import os
 import pickle
 import posixpath
 import sys
-from array import array
 from pathlib import Path
 
 import jinja2
@@ -48,7 +41,7 @@ import pydata_sphinx_theme.edit_this_page as pst_edit
 import pydata_sphinx_theme.utils as pst_utils
 from sphinx.application import Sphinx
 
-from . import feeds, posts, related, search
+from . import feeds, related
 from .ablog_compat import replace_listener
 
 # Templates that always render something: the emptiness check is skipped for them.
@@ -57,9 +50,6 @@ NEVER_EMPTY = ["sbt-sidebar-nav.html", "navbar-logo.html", "search-button-field.
                # The sidebar toggle always renders; our header always has the edit and theme buttons.
                "toggle-primary-sidebar.html", "article-header-buttons.html"]
 FEED_CACHE = "techblog-feed-html.pickle"
-SEARCH_CACHE = "techblog-search.pickle"
-TOKEN_SEP = "\x00"
-SEARCH_CACHE_VERSION = 2
 
 
 def _skip_never_empty(original):
@@ -176,97 +166,6 @@ def _write_feeds(app: Sphinx):
     yield from ()
 
 
-class SearchCache:
-    """Pages, lengths and token weights of the previous build's search index, reused when unchanged."""
-
-    def __init__(self, app: Sphinx):
-        self.path = Path(app.doctreedir) / SEARCH_CACHE
-        try:
-            saved = pickle.loads(self.path.read_bytes())
-        except (OSError, pickle.PickleError, EOFError, ValueError):
-            saved = {}
-        if saved.get("version") != SEARCH_CACHE_VERSION:
-            saved = {}
-        # Stored as plain strings and arrays: pickle loads them ten times faster than objects.
-        self.old_pages = {key: search.Page(*fields) for key, fields in saved.get("pages", {}).items()}
-        self.old_lengths, self.old_weights = saved.get("lengths", {}), saved.get("weights", {})
-        self.old_signature, self.manifest = saved.get("signature"), saved.get("manifest")
-        self.written: dict[str, str] = saved.get("written", {})
-        self.pages: dict = {}
-        self.lengths: dict = {}
-        self.weights: dict = {}
-        self.signature = None
-        self.data_stamp = app.config.techblog_data_digest  # registries show in page text (tag labels)
-
-    def read_page(self, read, app: Sphinx, docname: str):
-        path = Path(app.outdir) / app.builder.get_target_uri(docname)
-        try:
-            stat = path.stat()
-        except OSError:
-            return read(app, docname)
-        meta = posts.of(app).all.get(docname)
-        key = (docname, stat.st_mtime_ns, stat.st_size, self.data_stamp, repr((meta.date, meta.tags)) if meta else "")
-        page = self.old_pages.get(key) or read(app, docname)
-        self.pages[key] = page
-        return page
-
-    @staticmethod
-    def _key(page) -> str:
-        return hashlib.sha1(repr((page.url, page.title, page.date, page.tags, page.text)).encode()).hexdigest()
-
-    def body_length(self, body_length, page) -> int:
-        key = self._key(page)
-        if key not in self.lengths:
-            self.lengths[key] = self.old_lengths[key] if key in self.old_lengths else body_length(page)
-        return self.lengths[key]
-
-    def doc_weights(self, doc_weights, page, average: float) -> list:
-        key = (self._key(page), average)
-        if key not in self.weights:
-            if key in self.old_weights:
-                self.weights[key] = self.old_weights[key]
-            else:
-                pairs = doc_weights(page, average)
-                self.weights[key] = (TOKEN_SEP.join(t for t, _ in pairs), array("i", (w for _, w in pairs)))
-        joined, weights = self.weights[key]
-        return list(zip(joined.split(TOKEN_SEP), weights, strict=True)) if joined else []
-
-    def write_index(self, write_index, out: Path, pages: list) -> dict:
-        """The index of the previous build when no page changed; else only the files that changed."""
-        self.signature = hashlib.sha256(pickle.dumps([vars(p) for p in pages], pickle.HIGHEST_PROTOCOL)).hexdigest()
-        manifest_file = out / "manifest.json"
-        if (self.signature == self.old_signature and self.manifest and manifest_file.is_file()
-                and json.loads(manifest_file.read_text(encoding="utf-8")) == self.manifest):
-            self.lengths, self.weights = self.old_lengths, self.old_weights  # still this build's
-            return self.manifest
-        self.manifest = write_index(out, pages, self.written)
-        return self.manifest
-
-    def save(self) -> None:
-        pages = {key: (p.url, p.title, p.date, p.tags, p.text) for key, p in self.pages.items()}
-        data = {"version": SEARCH_CACHE_VERSION, "pages": pages, "lengths": self.lengths, "weights": self.weights, "signature": self.signature,
-                "manifest": self.manifest, "written": self.written}
-        self.path.write_bytes(pickle.dumps(data, pickle.HIGHEST_PROTOCOL))
-
-
-def _cached_search_index(build_finished, read_page, body_length, doc_weights, write_index):
-    def finished(app: Sphinx, exception) -> None:
-        if exception is not None or app.builder.format != "html" or app.builder.name != "html":
-            return build_finished(app, exception)
-        cache = SearchCache(app)
-        search.read_page = lambda a, d: cache.read_page(read_page, a, d)
-        search.body_length = lambda page: cache.body_length(body_length, page)
-        search.doc_weights = lambda page, average: cache.doc_weights(doc_weights, page, average)
-        search.write_index = lambda out, pages: cache.write_index(write_index, out, pages)
-        try:
-            build_finished(app, exception)
-        finally:
-            search.read_page, search.body_length, search.doc_weights = read_page, body_length, doc_weights
-            search.write_index = write_index
-        cache.save()
-    return finished
-
-
 class RelatedIndex:
     """Who shares what, for one list of candidate posts."""
 
@@ -321,14 +220,13 @@ class RelatedIndex:
 
 
 def _indexed_related(original):
-    indexes: dict[tuple, RelatedIndex] = {}
+    last: list = []  # [candidates, index] of the previous call
 
     def fast(post, candidates, minimum: int = 3, maximum: int = 5):
-        key = tuple(id(c) for c in candidates)
-        if key not in indexes:
-            indexes.clear()
-            indexes[key] = RelatedIndex(candidates)
-        return indexes[key].related(post, minimum, maximum)
+        # Callers pass a fresh copy of the same list; comparing lists checks identity first, in C.
+        if not last or last[0] != candidates:
+            last[:] = [list(candidates), RelatedIndex(candidates)]
+        return last[1].related(post, minimum, maximum)
     fast.techblog = True
     fast.original = original
     return fast
@@ -337,10 +235,11 @@ def _indexed_related(original):
 def setup(app: Sphinx) -> dict:
     app.setup_extension("techblog.feeds")
     app.setup_extension("techblog.staleness")
-    app.setup_extension("techblog.search")
+    app.setup_extension("techblog.search_cache")
     app.setup_extension("techblog.settings_cache")
     app.setup_extension("techblog.highlight_cache")
     app.setup_extension("techblog.frontmatter_yaml")
+    app.setup_extension("techblog.template_cache")
     if not getattr(pst_edit.jinja2, "techblog", False):
         pst_edit.jinja2 = _CompiledOnce()
     if not getattr(pst_utils._update_and_remove_templates, "techblog", False):
@@ -351,7 +250,4 @@ def setup(app: Sphinx) -> dict:
         related.related = _indexed_related(related.related)
     app.connect("builder-inited", _exit_fast_when_done)
     replace_listener(app, "html-collect-pages", feeds._write_feeds, _write_feeds)
-    replace_listener(app, "build-finished", search._build_finished,
-             _cached_search_index(search._build_finished, search.read_page, search.body_length, search.doc_weights,
-                                  search.write_index))
     return {"version": "1", "parallel_read_safe": True, "parallel_write_safe": True}

@@ -1,0 +1,151 @@
+"""The search index of the previous build, kept and updated instead of made again.
+
+:mod:`techblog.search` reads every written page and weighs its tokens at the
+end of each build.  Here pages and weights are kept between builds in the
+doctree folder, keyed by the page file's size and time and by the page's text,
+so only pages written again are read and weighed again.  When no page changed
+the index is not written at all; when a few changed, :mod:`techblog.search_update`
+rewrites only their document files and the shards of their tokens; otherwise
+the index is written in full, and only files whose bytes changed reach the disk.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import pickle
+from array import array
+from dataclasses import asdict
+from pathlib import Path
+
+from sphinx.application import Sphinx
+
+from . import posts, search, search_update
+from .ablog_compat import replace_listener
+
+SEARCH_CACHE = "techblog-search.pickle"
+SEARCH_CACHE_VERSION = 3
+TOKEN_SEP = "\x00"
+
+
+class SearchCache:
+    """Pages, lengths and token weights of the previous build's search index, reused when unchanged."""
+
+    def __init__(self, app: Sphinx):
+        self.path = Path(app.doctreedir) / SEARCH_CACHE
+        try:
+            saved = pickle.loads(self.path.read_bytes())
+        except (OSError, pickle.PickleError, EOFError, ValueError, TypeError):
+            saved = {}
+        if saved.get("version") != SEARCH_CACHE_VERSION:
+            saved = {}
+        # Stored as plain strings and arrays: pickle loads them ten times faster than objects.
+        self.old_pages = {key: search.Page(*fields) for key, fields in saved.get("pages", {}).items()}
+        self.old_lengths, self.old_weights = saved.get("lengths", {}), saved.get("weights", {})
+        self.old_signature, self.manifest = saved.get("signature"), saved.get("manifest")
+        self.written: dict[str, str] = saved.get("written", {})
+        self.layout = search_update.Layout(**saved.get("layout", {}))
+        self.pages: dict = {}
+        self.lengths: dict = {}
+        self.weights: dict = {}
+        self.signature = None
+        self.data_stamp = app.config.techblog_data_digest  # registries show in page text (tag labels)
+
+    def read_page(self, read, app: Sphinx, docname: str):
+        path = Path(app.outdir) / app.builder.get_target_uri(docname)
+        try:
+            stat = path.stat()
+        except OSError:
+            return read(app, docname)
+        meta = posts.of(app).all.get(docname)
+        key = (docname, stat.st_mtime_ns, stat.st_size, self.data_stamp, repr((meta.date, meta.tags)) if meta else "")
+        page = self.old_pages.get(key) or read(app, docname)
+        self.pages[key] = page
+        return page
+
+    @staticmethod
+    def key(page) -> str:
+        return hashlib.sha1(repr((page.url, page.title, page.date, page.tags, page.text)).encode()).hexdigest()
+
+    def body_length(self, body_length, page) -> int:
+        key = self.key(page)
+        if key not in self.lengths:
+            self.lengths[key] = self.old_lengths[key] if key in self.old_lengths else body_length(page)
+        return self.lengths[key]
+
+    def doc_weights(self, doc_weights, page, average: float) -> list:
+        key = (self.key(page), average)
+        if key not in self.weights:
+            if key in self.old_weights:
+                self.weights[key] = self.old_weights[key]
+            else:
+                pairs = doc_weights(page, average)
+                self.weights[key] = (TOKEN_SEP.join(t for t, _ in pairs), array("i", (w for _, w in pairs)))
+        return self._pairs(self.weights[key])
+
+    @staticmethod
+    def _pairs(stored) -> list:
+        joined, weights = stored
+        return list(zip(joined.split(TOKEN_SEP), weights, strict=True)) if joined else []
+
+    def write_index(self, write_index, out: Path, pages: list) -> dict:
+        """The index of the previous build when no page changed; else updated, or written in full."""
+        keys = [self.key(p) for p in pages]
+        self.signature = hashlib.sha256("\n".join(keys).encode()).hexdigest()
+        manifest_file = out / "manifest.json"
+        if (self.signature == self.old_signature and self.manifest and manifest_file.is_file()
+                and json.loads(manifest_file.read_text(encoding="utf-8")) == self.manifest):
+            self.lengths, self.weights = self.old_lengths, self.old_weights  # still this build's
+            return self.manifest
+        average = search.average_length([search.body_length(p) for p in pages])
+        old_keys = self.layout.keys
+
+        def old_weights(doc_id: int):
+            stored = self.old_weights.get((old_keys[doc_id], average))
+            return None if stored is None else self._pairs(stored)
+
+        self.manifest = search_update.update(out, pages, keys, average, self.layout, old_weights,
+                                             lambda doc_id: search.doc_weights(pages[doc_id], average), self.written)
+        if self.manifest is None:
+            layout: dict = {}
+            self.manifest = write_index(out, pages, self.written, layout)
+            self.layout = search_update.Layout(keys=keys, **layout)
+        # Pages not weighed again this build keep their weights for the next one.
+        for key in keys:
+            stored = self.old_weights.get((key, average))
+            if stored is not None:
+                self.weights.setdefault((key, average), stored)
+        return self.manifest
+
+    def save(self) -> None:
+        pages = {key: (p.url, p.title, p.date, p.tags, p.text) for key, p in self.pages.items()}
+        data = {"version": SEARCH_CACHE_VERSION, "pages": pages, "lengths": self.lengths, "weights": self.weights,
+                "signature": self.signature, "manifest": self.manifest, "written": self.written,
+                "layout": asdict(self.layout)}
+        self.path.write_bytes(pickle.dumps(data, pickle.HIGHEST_PROTOCOL))
+
+
+def _cached_search_index(build_finished, read_page, body_length, doc_weights, write_index):
+    def finished(app: Sphinx, exception) -> None:
+        if exception is not None or app.builder.format != "html" or app.builder.name != "html":
+            return build_finished(app, exception)
+        cache = SearchCache(app)
+        search.read_page = lambda a, d: cache.read_page(read_page, a, d)
+        search.body_length = lambda page: cache.body_length(body_length, page)
+        search.doc_weights = lambda page, average: cache.doc_weights(doc_weights, page, average)
+        search.write_index = lambda out, pages: cache.write_index(write_index, out, pages)
+        try:
+            build_finished(app, exception)
+        finally:
+            search.read_page, search.body_length, search.doc_weights = read_page, body_length, doc_weights
+            search.write_index = write_index
+        cache.save()
+    return finished
+
+
+def setup(app: Sphinx) -> dict:
+    app.setup_extension("techblog.search")
+    replace_listener(app, "build-finished", search._build_finished,
+                     _cached_search_index(search._build_finished, search.read_page, search.body_length,
+                                          search.doc_weights, search.write_index))
+    return {"version": "1", "parallel_read_safe": True, "parallel_write_safe": True}

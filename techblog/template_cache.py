@@ -1,0 +1,49 @@
+"""Compiled Jinja templates kept between builds.
+
+Sphinx's template environment has no bytecode cache, so every build parses and
+compiles the theme's ~40 templates again (0.3 to 0.5 s, a sixth of a rebuild
+with nothing changed).  Jinja's own ``FileSystemBytecodeCache`` keys each
+template by its name and the checksum of its source; the folder is keyed by
+what else decides the compiled code (Jinja, Sphinx, the template extensions and
+our code, which holds ``techblog.search.DropStockSearchScripts``).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import shutil
+from pathlib import Path
+
+import jinja2
+import sphinx
+from jinja2.bccache import FileSystemBytecodeCache
+from sphinx.application import Sphinx
+
+FOLDER = "techblog-jinja"
+
+
+def _key(app: Sphinx, environment: jinja2.Environment) -> str:
+    parts = [jinja2.__version__, sphinx.__version__, getattr(app.config, "techblog_data_digest", ""),
+             *sorted(environment.extensions)]
+    return hashlib.sha1("\n".join(parts).encode()).hexdigest()[:16]
+
+
+def _builder_inited(app: Sphinx) -> None:
+    templates = getattr(app.builder, "templates", None)
+    environment = getattr(templates, "environment", None)
+    if environment is None or environment.bytecode_cache is not None:
+        return
+    root = Path(app.doctreedir) / FOLDER
+    folder = root / _key(app, environment)
+    if root.is_dir():
+        for old in root.iterdir():
+            if old != folder:
+                shutil.rmtree(old, ignore_errors=True)
+    folder.mkdir(parents=True, exist_ok=True)
+    environment.bytecode_cache = FileSystemBytecodeCache(str(folder))
+
+
+def setup(app: Sphinx) -> dict:
+    # After techblog.search adds its template extension (default priority 500).
+    app.connect("builder-inited", _builder_inited, priority=900)
+    return {"version": "1", "parallel_read_safe": True, "parallel_write_safe": True}

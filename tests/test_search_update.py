@@ -1,0 +1,77 @@
+"""Updating the search index in place gives the files a full write gives."""
+
+from __future__ import annotations
+
+import random
+from pathlib import Path
+
+import pytest
+
+from techblog import search, search_update
+
+WORDS = ["障害対応", "データベース", "監視", "接続", "設計", "移行", "PostgreSQL", "nginx", "証明書", "期限切れ",
+         "ノード", "アップグレード", "コネクションプール", "勉強会", "ログ", "アラート", "バックアップ", "Terraform"]
+
+
+def page(rng: random.Random, n: int, words: int = 60) -> search.Page:
+    return search.Page(f"posts/p{n}.html", f"記事{n} {rng.choice(WORDS)}", f"2026年1月{n % 28 + 1}日",
+                       [rng.choice(WORDS)], "。".join(rng.choice(WORDS) for _ in range(words)))
+
+
+def files(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def full(out: Path, pages: list[search.Page]) -> tuple[dict, dict, search_update.Layout]:
+    written: dict[str, str] = {}
+    layout: dict = {}
+    manifest = search.write_index(out, pages, written, layout)
+    return manifest, written, search_update.Layout(keys=[repr(p) for p in pages], **layout)
+
+
+def in_place(out: Path, before: list[search.Page], after: list[search.Page]) -> dict | None:
+    _, written, layout = full(out, before)
+    average = search.average_length([search.body_length(p) for p in after])
+    return search_update.update(out, after, [repr(p) for p in after], average, layout,
+                                lambda i: search.doc_weights(before[i], average),
+                                lambda i: search.doc_weights(after[i], average), written)
+
+
+@pytest.mark.parametrize("change", ["edit", "add", "remove-last", "edit-and-add"])
+def test_update_in_place_equals_a_full_write(tmp_path, change):
+    rng = random.Random(change)
+    before = [page(rng, n) for n in range(60)]
+    after = list(before)
+    if "edit" in change:
+        after[17] = search.Page(before[17].url, before[17].title, before[17].date, before[17].tags,
+                                before[17].text + "。新しい段落でアラートの設計を追記")
+    if "add" in change:
+        after.append(page(rng, 60))
+    if change == "remove-last":
+        after.pop()
+    manifest = in_place(tmp_path / "updated", before, after)
+    assert manifest is not None, "a change this small is updated in place"
+    expected, _, _ = full(tmp_path / "clean", after)
+    assert manifest == expected
+    assert files(tmp_path / "updated") == files(tmp_path / "clean")
+
+
+def test_many_changes_are_written_in_full(tmp_path):
+    rng = random.Random(1)
+    before = [page(rng, n) for n in range(60)]
+    after = [page(rng, n) for n in range(60)]
+    assert in_place(tmp_path / "out", before, after) is None
+
+
+def test_a_shard_changed_on_disk_is_not_trusted(tmp_path):
+    rng = random.Random(2)
+    before = [page(rng, n) for n in range(60)]
+    after = [*before, page(rng, 60)]
+    out = tmp_path / "out"
+    _, written, layout = full(out, before)
+    for shard in (out / "shard").iterdir():
+        shard.write_text("{}", encoding="utf-8")
+    average = search.average_length([search.body_length(p) for p in after])
+    assert search_update.update(out, after, [repr(p) for p in after], average, layout,
+                                lambda i: search.doc_weights(before[i], average),
+                                lambda i: search.doc_weights(after[i], average), written) is None
