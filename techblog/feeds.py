@@ -87,8 +87,12 @@ class FeedWriter:
             self._html[post.docname] = _absolute(html, self.url(post.docname))
         return self._html[post.docname]
 
+    def entries(self, posts) -> list:
+        """The posts a feed carries: the newest ``techblog_feed_length``."""
+        return sorted(posts, key=lambda p: (p.date, p.docname), reverse=True)[: self.length]
+
     def write(self, posts, docname: str, title: str, page_docname: str) -> None:
-        posts = sorted(posts, key=lambda p: (p.date, p.docname), reverse=True)[: self.length]
+        posts = self.entries(posts)
         if not posts:
             return
         feed_url = urljoin(self.base_url, docname)

@@ -13,9 +13,10 @@ page's ``postlist`` and every listing stay stale until a full build.  Here:
   series or related posts include a changed post or are no longer the same,
   and every page when a sidebar lists posts (``techblog_listing_templates``)
   or the set of series changes;
-- ablog's collection pages (``blog/*``) are written only when a listing key, the
-  configuration or a template changed, or when they are missing; otherwise the
-  files of the previous build are already what a clean build would write;
+- each of ablog's collection pages (``blog/*``) is written only when the posts
+  it lists or their listing keys changed, when the configuration or a template
+  changed, or when it is missing; otherwise the file of the previous build is
+  already what a clean build would write;
 - ablog declares ``parallel_read_safe = False`` because nothing merges
   ``env.ablog_posts`` across read workers (ablog PR #330, unmerged).
   It is merged here, so ``-j auto`` reads in parallel;
@@ -35,6 +36,7 @@ page's ``postlist`` and every listing stay stale until a full build.  Here:
 from __future__ import annotations
 
 import hashlib
+import json
 from pathlib import Path
 
 import ablog.post
@@ -161,7 +163,6 @@ def _listing_pages(app: Sphinx, env) -> list[str]:
     members = {d: _memberships(app, d) for d in built}
     same_posts = (keys.keys() == old_keys.keys() and old.get("site") == site_key and old.get("series") == series
                   and members == old.get("members"))
-    app._techblog_edited_posts = changed if same_posts else None
     if not changed:
         env.techblog_listing = {**old, "site": site_key}
         return []
@@ -223,30 +224,69 @@ def _merge(app: Sphinx, env, docnames, other) -> None:
     _postlist_docs(env).update(set(docnames) & getattr(other, "techblog_postlist_docs", set()))
 
 
-def _collection_pages(app: Sphinx):
-    """ablog's listing pages, written only when what they show may have changed.
+COLLECTIONS = "techblog-collections.json"
 
-    When posts were only edited (none added or removed, same configuration and
-    templates), only the listings that contain an edited post are written.
+
+def _collection_page_key(context: dict, keys: dict[str, str]) -> str:
+    """What one of ablog's pages shows: its posts (and their listing keys) or its collections, and its title."""
+    shown: list = []
+    if context.get("collection") is not None:
+        shown = [(post.docname, keys.get(post.docname)) for post in context["collection"]]
+    elif context.get("catalog") is not None:
+        shown = [(str(c), c.docname, [post.docname for post in c]) for c in context["catalog"]]
+    scalars = sorted((k, v) for k, v in context.items() if v is None or isinstance(v, (str, int, bool)))
+    return _digest(scalars, shown)
+
+
+class CollectionKeys:
+    """The key of each of ablog's pages as last written, kept in the doctree folder."""
+
+    def __init__(self, app: Sphinx):
+        self.path = Path(app.doctreedir) / COLLECTIONS
+        try:
+            saved = json.loads(self.path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            saved = {}
+        self.old: dict = saved if isinstance(saved, dict) else {}
+        self.new: dict = {"pages": {}}
+
+    def save(self) -> None:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self.path.write_text(json.dumps(self.new, ensure_ascii=False, sort_keys=True), encoding="utf-8")
+
+
+def _collection_pages(app: Sphinx):
+    """ablog's listing pages, each written only when what it shows changed (or it is missing).
+
+    A page's key covers its posts' listing keys; the configuration, the
+    templates, the registries and the set of series change them all.
     """
-    pages = ablog_compat._archive_pages_without_drafts(app)
-    blog_page = Path(app.builder.outdir, app.builder.get_target_uri(app.config.blog_path))
-    changed = getattr(app, "_techblog_listing_changed", True)
-    edited = getattr(app, "_techblog_edited_posts", None)
-    if changed and (edited is None or not blog_page.is_file()):
-        yield from pages
-        return
+    listing = getattr(app.env, "techblog_listing", None) or {}
+    keys = listing.get("keys", {})
+    state = app._techblog_collections = CollectionKeys(app)
+    state.new.update(site=listing.get("site"), series=listing.get("series"))
+    every = (state.old.get("site") != state.new["site"] or state.old.get("series") != state.new["series"]
+             or (sidebars_list_posts(app) and getattr(app, "_techblog_listing_changed", True)))
+    old_pages = state.old.get("pages", {})
     # Not written again, but still pages of the site: techblog.findability lists the
     # pages seen at html-page-context in sitemap.xml.
     seen = getattr(app, "_techblog_pages", None)
     if seen is None:
         seen = app._techblog_pages = set()
-    for page in pages:
-        collection = page[1].get("collection")
-        if changed and collection is not None and any(post.docname in edited for post in collection):
+    for page in ablog_compat._archive_pages_without_drafts(app):
+        name, context = page[0], page[1]
+        key = state.new["pages"][name] = _collection_page_key(context, keys)
+        target = Path(app.builder.outdir, app.builder.get_target_uri(name))
+        if every or old_pages.get(name) != key or not target.is_file():
             yield page
         else:
-            seen.add(page[0])
+            seen.add(name)
+
+
+def _save_collection_keys(app: Sphinx, exception) -> None:
+    state = getattr(app, "_techblog_collections", None)
+    if exception is None and state is not None:
+        state.save()
 
 
 def setup(app: Sphinx) -> dict:
@@ -269,4 +309,5 @@ def setup(app: Sphinx) -> dict:
     app.connect("env-updated", _env_updated, priority=900)
     ablog_compat.replace_listener(app, "html-collect-pages", ablog_compat._archive_pages_without_drafts,
                                    _collection_pages)
+    app.connect("build-finished", _save_collection_keys)
     return {"version": "1", "parallel_read_safe": True, "parallel_write_safe": True}

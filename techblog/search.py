@@ -185,14 +185,23 @@ def average_length(lengths: list[int]) -> float:
     post's weights (and so every file of the index): the average moves by a
     step only when the blog's typical post length changes by about a fifth.
     """
-    average = sum(lengths) / max(len(lengths), 1)
-    return 2 ** (round(math.log2(max(average, 1.0)) * 4) / 4)
+    return rounded_length(sum(lengths) / max(len(lengths), 1))
+
+
+def rounded_length(length: float) -> float:
+    """A length rounded to a step of 2^(1/4) (19 %), for BM25's length normalisation."""
+    return 2 ** (round(math.log2(max(length, 1.0)) * 4) / 4)
 
 
 def doc_weights(page: Page, average: float) -> list[tuple[str, int]]:
-    """(token, weight x 100) of one page: field weights + BM25 body term."""
+    """(token, weight x 100) of one page: field weights + BM25 body term.
+
+    The body length is rounded like the average, so a sentence added to a post
+    changes only the weights of the words it adds (techblog.search_update then
+    rewrites a few shards, not every shard the post is in).
+    """
     body = Counter(tokens(page.text))
-    length = sum(body.values()) or 1
+    length = rounded_length(sum(body.values()) or 1)
     title, tags = set(tokens(page.title)), set(tokens(" ".join(page.tags)))
     norm = BM25_K1 * (1 - BM25_B + BM25_B * length / average)
     weights = []

@@ -24,6 +24,7 @@ from . import posts, search, search_update
 from .ablog_compat import replace_listener
 
 SEARCH_CACHE = "techblog-search.pickle"
+SEARCH_STAMP = "techblog-search-stamp.json"
 SEARCH_CACHE_VERSION = 3
 TOKEN_SEP = "\x00"
 
@@ -125,10 +126,50 @@ class SearchCache:
         self.path.write_bytes(pickle.dumps(data, pickle.HIGHEST_PROTOCOL))
 
 
+class Stamp:
+    """Which pages the index on disk was made of: when no page of it was written
+    since, the index is the same and the cache is not even loaded."""
+
+    def __init__(self, app: Sphinx):
+        self.path = Path(app.doctreedir) / SEARCH_STAMP
+        self.value = hashlib.sha256(repr((search.indexable(app), app.config.techblog_data_digest)).encode()).hexdigest()
+        self.manifest = Path(app.outdir) / search.OUT_DIR / "manifest.json"
+
+    def unchanged(self, app: Sphinx) -> bool:
+        written = getattr(app, "_techblog_docs_written", None)
+        if written is None or written & set(search.indexable(app)):
+            return False
+        try:
+            saved = json.loads(self.path.read_text(encoding="utf-8"))
+            return saved["stamp"] == self.value and saved["manifest"] == json.loads(self.manifest.read_bytes())
+        except (OSError, ValueError, KeyError, TypeError):
+            return False
+
+    def save(self) -> None:
+        manifest = json.loads(self.manifest.read_bytes())
+        self.path.write_text(json.dumps({"stamp": self.value, "manifest": manifest}), encoding="utf-8")
+
+
+def _record_written(app: Sphinx) -> None:
+    """Note the documents Sphinx writes in this build (in the main process, also with ``-j``)."""
+    app._techblog_docs_written = set()  # Sphinx skips write_documents when there is nothing to write
+    write_documents = app.builder.write_documents
+
+    def recording(docnames) -> None:
+        app._techblog_docs_written = set(docnames)
+        return write_documents(docnames)
+
+    app.builder.write_documents = recording
+
+
 def _cached_search_index(build_finished, read_page, body_length, doc_weights, write_index):
     def finished(app: Sphinx, exception) -> None:
         if exception is not None or app.builder.format != "html" or app.builder.name != "html":
             return build_finished(app, exception)
+        stamp = Stamp(app)
+        if stamp.unchanged(app):
+            return None
+        stamp.path.unlink(missing_ok=True)
         cache = SearchCache(app)
         search.read_page = lambda a, d: cache.read_page(read_page, a, d)
         search.body_length = lambda page: cache.body_length(body_length, page)
@@ -140,11 +181,13 @@ def _cached_search_index(build_finished, read_page, body_length, doc_weights, wr
             search.read_page, search.body_length, search.doc_weights = read_page, body_length, doc_weights
             search.write_index = write_index
         cache.save()
+        stamp.save()
     return finished
 
 
 def setup(app: Sphinx) -> dict:
     app.setup_extension("techblog.search")
+    app.connect("builder-inited", _record_written)
     replace_listener(app, "build-finished", search._build_finished,
                      _cached_search_index(search._build_finished, search.read_page, search.body_length,
                                           search.doc_weights, search.write_index))

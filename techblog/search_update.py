@@ -52,10 +52,14 @@ def update(out: Path, pages: list[search.Page], keys: list[str], average: float,
     if len(changed) > max(1, MAX_CHANGED_SHARE * len(keys)):
         return None
     removed = {i: old_weights(i) for i in changed if i < len(layout.keys)}
-    added = {i: new_weights(i) for i in changed if i < len(keys)}
     if any(w is None for w in removed.values()):
         return None
-    touched = {t for pairs in (*removed.values(), *added.values()) for t, _ in pairs}
+    added = {i: new_weights(i) for i in changed if i < len(keys)}
+    # Tokens whose postings differ: a changed page's tokens that it gained, lost or weighs differently.
+    touched: set[str] = set()
+    for doc_id in changed:
+        before, after = dict(removed.get(doc_id, ())), dict(added.get(doc_id, ()))
+        touched.update(t for t in before.keys() | after.keys() if before.get(t) != after.get(t))
     by_shard: dict[int, set[str]] = {}
     for token in touched:
         by_shard.setdefault(search.shard_of(token, layout.shards), set()).add(token)

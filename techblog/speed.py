@@ -12,7 +12,8 @@ incremental, parallel and clean builds):
   no current entry, so it depends only on the page's folder (relative links):
   it is made once per folder and kind instead of once per page.
 - Feeds are written from each post's HTML; it is kept between builds in the
-  doctree folder and made again only for posts read again.
+  doctree folder and made again only for posts read again, and a feed is
+  written again only when its newest posts, or what it shows of them, changed.
 - pydata-sphinx-theme compiles its "edit this page" URL template with a new
   ``jinja2.Template`` on every page (2 s at 1,000 posts); the compiled
   template is kept.
@@ -29,6 +30,8 @@ incremental, parallel and clean builds):
 from __future__ import annotations
 
 import atexit
+import hashlib
+import json
 import logging
 import os
 import pickle
@@ -50,6 +53,7 @@ NEVER_EMPTY = ["sbt-sidebar-nav.html", "navbar-logo.html", "search-button-field.
                # The sidebar toggle always renders; our header always has the edit and theme buttons.
                "toggle-primary-sidebar.html", "article-header-buttons.html"]
 FEED_CACHE = "techblog-feed-html.pickle"
+FEED_KEYS = "techblog-feed-keys.json"
 
 
 def _skip_never_empty(original):
@@ -160,10 +164,33 @@ def _write_feeds(app: Sphinx):
     if unchanged:  # no post read again, no listing changed: the feeds on disk are this build's
         return
     writer = CachedFeedWriter(app)
+    written = _load_json(Path(app.doctreedir) / FEED_KEYS)
+    keys = {}
     for listed, docname, title, page in every:
-        writer.write(listed, docname, title, page)
+        keys[docname] = _feed_key(app, writer, listed, title, page)
+        if keys[docname] != written.get(docname) or not Path(app.builder.outdir, docname).is_file():
+            writer.write(listed, docname, title, page)
     writer.save()
+    Path(app.doctreedir, FEED_KEYS).write_text(json.dumps(keys, sort_keys=True), encoding="utf-8")
     yield from ()
+
+
+def _feed_key(app: Sphinx, writer: CachedFeedWriter, listed, title: str, page: str) -> str:
+    """What one feed shows: its newest posts (their listing keys and when their pages were read), the site."""
+    listing = getattr(app.env, "techblog_listing", None) or {}
+    keys, relinked = listing.get("keys", {}), getattr(app, "_techblog_relinked", set())
+    shown = [(p.docname, keys.get(p.docname), writer.stamps.get(p.docname), p.docname in relinked)
+             for p in writer.entries(listed)]
+    entry = repr((listing.get("site"), title, page, shown)).encode("utf-8")
+    return hashlib.sha256(entry).hexdigest()
+
+
+def _load_json(path: Path) -> dict:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return data if isinstance(data, dict) else {}
 
 
 class RelatedIndex:
