@@ -12,6 +12,7 @@ import functools
 import gzip
 import json
 import os
+import statistics
 import subprocess
 import threading
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
@@ -56,22 +57,32 @@ class QuietHandler(SimpleHTTPRequestHandler):
         self.wfile.write(body)
 
 
-def audit(out: Path, page: str, tmp: Path) -> str:
+RUNS = 3
+
+
+def audit(out: Path, page: str, tmp: Path, runs: int = RUNS) -> str:
+    """Scores of *page*: the median of *runs* runs per category, as Lighthouse's
+    documentation advises (one run's performance score moves by several points
+    with the moment a script's task lands)."""
     cli = install()
     handler = functools.partial(QuietHandler, directory=str(out))
     server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
     threading.Thread(target=server.serve_forever, daemon=True).start()
-    report = tmp / f"lighthouse-{page.replace('/', '_')}.json"
+    results = []
     try:
-        env = {**os.environ, "CHROME_PATH": os.environ.get("CHROME_PATH", "/usr/bin/chromium")}
-        subprocess.run([str(cli), f"http://127.0.0.1:{server.server_port}/{page}", "--quiet", "--output=json",
-                        f"--output-path={report}", "--chrome-flags=--headless=new --no-sandbox"],
-                       check=True, env=env, capture_output=True, timeout=300)
+        for run in range(runs):
+            report = tmp / f"lighthouse-{page.replace('/', '_')}-{run}.json"
+            env = {**os.environ, "CHROME_PATH": os.environ.get("CHROME_PATH", "/usr/bin/chromium")}
+            subprocess.run([str(cli), f"http://127.0.0.1:{server.server_port}/{page}", "--quiet", "--output=json",
+                            f"--output-path={report}", "--chrome-flags=--headless=new --no-sandbox"],
+                           check=True, env=env, capture_output=True, timeout=300)
+            results.append(json.loads(report.read_text(encoding="utf-8")))
     except (subprocess.SubprocessError, OSError) as error:
         return f"失敗: {error}"
     finally:
         server.shutdown()
-    result = json.loads(report.read_text(encoding="utf-8"))
-    scores = {c: round((result["categories"][c]["score"] or 0) * 100) for c in CATEGORIES}
-    weight = result["audits"].get("total-byte-weight", {}).get("numericValue", 0)
-    return ", ".join(f"{c} {s}" for c, s in scores.items()) + f"; transfer {weight / 1024:.0f} KB"
+    scores = {c: statistics.median(round((r["categories"][c]["score"] or 0) * 100) for r in results) for c in CATEGORIES}
+    each = "/".join(str(round((r["categories"]["performance"]["score"] or 0) * 100)) for r in results)
+    weight = results[0]["audits"].get("total-byte-weight", {}).get("numericValue", 0)
+    return (", ".join(f"{c} {s:g}" for c, s in scores.items())
+            + f" (median of {runs}; performance runs {each}); transfer {weight / 1024:.0f} KB")
