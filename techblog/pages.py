@@ -49,6 +49,22 @@ def author_profile(app: Sphinx, entry) -> dict:
 
 
 def card(app: Sphinx, docname: str) -> dict | None:
+    """What lists show of a post. Kept once the environment is complete (a post
+    appears on many listings; 2,000 cards a rebuild at 1,000 posts)."""
+    memo = getattr(app, "_techblog_card_memo", None)
+    if memo is not None and docname in memo:
+        return memo[docname]
+    result = _card(app, docname)
+    if memo is not None:
+        memo[docname] = result
+    return result
+
+
+def _start_card_memo(app: Sphinx, env) -> None:
+    app._techblog_card_memo = {}
+
+
+def _card(app: Sphinx, docname: str) -> dict | None:
     meta = posts.of(app).all.get(docname)
     if meta is None:
         return None
@@ -287,6 +303,8 @@ def setup(app: Sphinx) -> dict:
     app.connect("doctree-read", _excerpt)
     docstore.keep_per_document(app, "techblog_excerpts")
     app.connect("html-page-context", _page_context)
+    # Just before techblog.incremental's listing keys (900), after what changes posts' data.
+    app.connect("env-updated", _start_card_memo, priority=800)
     app.connect("html-collect-pages", _collect_pages)
     app.connect("build-finished", _copy_avatars)
     return {"version": "1", "parallel_read_safe": True, "parallel_write_safe": True}

@@ -1,0 +1,83 @@
+"""Post cards rendered once and kept between builds.
+
+A listing page shows a card per post (``card`` in
+``_templates/techblog/macros.html``), and ``blog.html`` shows all of them, so
+adding one post rendered 2,000 cards again at 1,000 posts.  A card's HTML
+depends only on the post's card data, the heading level, the folder of the
+page it is on (its links are relative) and the templates, so it is kept in the
+doctree folder under a key of these: the post's listing key from
+:mod:`techblog.incremental` (a digest of its card data) and the site key
+(configuration, templates, registries).  The macro ``card_list`` asks
+``tb_card_html`` for each card; a missing key renders it as before.
+"""
+
+from __future__ import annotations
+
+import pickle
+import posixpath
+from functools import partial
+from pathlib import Path
+
+from markupsafe import Markup
+from sphinx.application import Sphinx
+
+CACHE = "techblog-card-html.pickle"
+
+
+class CardCache:
+    def __init__(self, app: Sphinx):
+        self.path = Path(app.doctreedir) / CACHE
+        listing = getattr(app.env, "techblog_listing", None) or {}
+        self.keys: dict[str, str] = listing.get("keys", {})
+        self.site = listing.get("site")
+        try:
+            saved = pickle.loads(self.path.read_bytes())
+        except (OSError, pickle.PickleError, EOFError, ValueError, TypeError):
+            saved = {}
+        self.html: dict[tuple, str] = saved if isinstance(saved, dict) else {}
+        self.changed = False
+
+    def render(self, pagename: str, post: dict, heading: str, macro) -> Markup:
+        docname = post.get("docname")
+        if self.site is None or docname not in self.keys:
+            return Markup(macro(post, heading))
+        key = (docname, self.keys[docname], self.site, posixpath.dirname(pagename), heading)
+        if key not in self.html:
+            self.html[key] = str(macro(post, heading))
+            self.changed = True
+        return Markup(self.html[key])
+
+    def save(self) -> None:
+        """Keep the cards of posts whose listing keys are still this build's."""
+        current = {k: v for k, v in self.html.items() if self.keys.get(k[0]) == k[1] and k[2] == self.site}
+        if self.changed or len(current) != len(self.html):
+            self.path.write_bytes(pickle.dumps(current, pickle.HIGHEST_PROTOCOL))
+
+
+def _cache(app: Sphinx) -> CardCache:
+    cache = getattr(app, "_techblog_card_html", None)
+    if cache is None:
+        cache = app._techblog_card_html = CardCache(app)
+    return cache
+
+
+def _page_context(app: Sphinx, pagename: str, templatename: str, context: dict, doctree) -> None:
+    # Listings and home only: a post page shows five related cards and is seldom written.
+    if app.builder.format == "html" and not pagename.startswith("posts/"):
+        context["tb_card_html"] = partial(_render, app, pagename)
+
+
+def _render(app: Sphinx, pagename: str, post: dict, heading: str, macro) -> Markup:
+    return _cache(app).render(pagename, post, heading, macro)
+
+
+def _build_finished(app: Sphinx, exception) -> None:
+    cache = getattr(app, "_techblog_card_html", None)
+    if exception is None and cache is not None:
+        cache.save()
+
+
+def setup(app: Sphinx) -> dict:
+    app.connect("html-page-context", _page_context)
+    app.connect("build-finished", _build_finished)
+    return {"version": "1", "parallel_read_safe": True, "parallel_write_safe": True}
