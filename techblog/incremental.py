@@ -284,9 +284,13 @@ def _collection_pages(app: Sphinx):
 
 
 def _save_collection_keys(app: Sphinx, exception) -> None:
+    """Keep this build's page keys; delete the pages ablog no longer makes (a tag left without posts)."""
     state = getattr(app, "_techblog_collections", None)
-    if exception is None and state is not None:
-        state.save()
+    if exception is not None or state is None:
+        return
+    for name in state.old.get("pages", {}).keys() - state.new["pages"].keys():
+        Path(app.builder.outdir, app.builder.get_target_uri(name)).unlink(missing_ok=True)
+    state.save()
 
 
 def setup(app: Sphinx) -> dict:

@@ -171,6 +171,8 @@ def _write_feeds(app: Sphinx):
         if keys[docname] != written.get(docname) or not Path(app.builder.outdir, docname).is_file():
             writer.write(listed, docname, title, page)
     writer.save()
+    for gone in written.keys() - keys.keys():  # the feed of a tag left without posts
+        Path(app.builder.outdir, gone).unlink(missing_ok=True)
     Path(app.doctreedir, FEED_KEYS).write_text(json.dumps(keys, sort_keys=True), encoding="utf-8")
     yield from ()
 

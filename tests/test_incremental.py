@@ -100,6 +100,17 @@ def test_deleting_a_post_or_making_it_a_draft_removes_it_everywhere(site, tmp_pa
     assert_same_site(incremental, clean_build(src, tmp_path, "clean"))
 
 
+def test_a_tag_left_without_posts_loses_its_page_and_feed(site, tmp_path):
+    src, tmp = site
+    lonely = src / "posts/2026/lonely.md"
+    lonely.write_text(post(date="2026-04-25 10:00", h1="パスの記事", tags="[パス]"), encoding="utf-8")
+    assert (rebuild(src, tmp).out / "blog/tag/path.html").is_file()
+    lonely.write_text(post(date="2026-04-25 10:00", h1="パスの記事", tags="[障害対応]"), encoding="utf-8")
+    incremental = rebuild(src, tmp)
+    assert not (incremental.out / "blog/tag/path.html").exists()
+    assert_same_site(incremental, clean_build(src, tmp_path, "clean"))
+
+
 def test_retitling_a_post_updates_the_pages_that_link_to_it(site, tmp_path):
     src, tmp = site
     target, linking = src / "posts/2026/target.md", src / "posts/2026/linking.md"
