@@ -44,7 +44,7 @@ import pydata_sphinx_theme.edit_this_page as pst_edit
 import pydata_sphinx_theme.utils as pst_utils
 from sphinx.application import Sphinx
 
-from . import feeds, related
+from . import feeds, gc_tuning, related
 from .ablog_compat import replace_listener
 
 # Templates that always render something: the emptiness check is skipped for them.
@@ -78,15 +78,9 @@ class _CompiledOnce:
         return self._templates[source]
 
 
-def _command_line_build() -> bool:
-    main = sys.modules.get("__main__")
-    spec = getattr(main, "__spec__", None)
-    return (spec is not None and spec.name in ("sphinx", "sphinx.__main__")) or Path(sys.argv[0]).name == "sphinx-build"
-
-
 def _exit_fast_when_done(app: Sphinx) -> None:
     """Arrange for the process to end without tearing down the heap once the build has ended."""
-    if not _command_line_build():
+    if not gc_tuning.command_line_build():
         return
     cleanup = app.builder.cleanup
 
