@@ -21,6 +21,8 @@ from pathlib import Path
 from markupsafe import Markup
 from sphinx.application import Sphinx
 
+from . import buildstate
+
 CACHE = "techblog-card-html.pickle"
 
 
@@ -30,11 +32,7 @@ class CardCache:
         listing = getattr(app.env, "techblog_listing", None) or {}
         self.keys: dict[str, str] = listing.get("keys", {})
         self.site = listing.get("site")
-        try:
-            saved = pickle.loads(self.path.read_bytes())
-        except (OSError, pickle.PickleError, EOFError, ValueError, TypeError):
-            saved = {}
-        self.html: dict[tuple, str] = saved if isinstance(saved, dict) else {}
+        self.html: dict[tuple, str] = buildstate.load_pickle(self.path)
         self.changed = False
 
     def render(self, pagename: str, post: dict, heading: str, macro) -> Markup:

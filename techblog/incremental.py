@@ -45,7 +45,7 @@ from sphinx.application import Sphinx
 from sphinx.search import IndexBuilder
 from sphinx.util import docname_join
 
-from . import ablog_compat, docstore, pages, posts, related
+from . import ablog_compat, buildstate, docstore, pages, posts, related
 
 # Sidebar templates that show other posts: a page using one is a listing.
 LISTING_TEMPLATES = [
@@ -243,11 +243,7 @@ class CollectionKeys:
 
     def __init__(self, app: Sphinx):
         self.path = Path(app.doctreedir) / COLLECTIONS
-        try:
-            saved = json.loads(self.path.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            saved = {}
-        self.old: dict = saved if isinstance(saved, dict) else {}
+        self.old = buildstate.load_json(self.path)
         self.new: dict = {"pages": {}}
 
     def save(self) -> None:

@@ -29,7 +29,7 @@ from docutils import nodes
 from sphinx.application import Sphinx
 from sphinx.transforms import SphinxTransform
 
-from . import jst, registries
+from . import buildstate, jst, registries
 from .frontmatter import SUFFIXES_NOT_READ, PostMeta, read_post
 from .problems import Problem, report_all
 
@@ -71,10 +71,7 @@ SCAN_CACHE = "techblog-posts.pickle"
 class ScanCache:
     def __init__(self, path: Path | None, key: str):
         self.path, self.key = path, key
-        try:
-            saved = pickle.loads(path.read_bytes()) if path else {}
-        except (OSError, pickle.PickleError, EOFError, ValueError, AttributeError):
-            saved = {}
+        saved = buildstate.load_pickle(path) if path else {}
         self.old = saved.get("posts", {}) if saved.get("key") == key else {}
         self.new: dict[str, tuple] = {}
 

@@ -270,7 +270,7 @@ class IndexFiles:
         # "build" versions the file URLs, so a browser never mixes two builds' shards.
         build = hashlib.sha1("".join(f"{n} {d}\n" for n, d in sorted(self.current.items())).encode())
         manifest = {"version": 1, "docs": docs, "shards": shards, "build": build.hexdigest()[:12]}
-        _dump(self.out / "manifest.json", manifest)
+        (self.out / "manifest.json").write_bytes(encode(manifest))
         if self.written is not None:
             self.written.clear()
             self.written.update(self.current)
@@ -304,12 +304,6 @@ def write_index(out: Path, pages: list[Page], written: dict[str, str] | None = N
     if layout is not None:
         layout.update(average=average, total=total, shards=shards)
     return files.finish(len(pages), shards)
-
-
-def _dump(path: Path, data) -> bytes:
-    raw = json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
-    path.write_bytes(raw)
-    return raw
 
 
 # -- Sphinx wiring ---------------------------------------------------------------

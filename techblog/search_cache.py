@@ -20,7 +20,7 @@ from pathlib import Path
 
 from sphinx.application import Sphinx
 
-from . import posts, search, search_update
+from . import buildstate, posts, search, search_update
 from .ablog_compat import replace_listener
 
 SEARCH_CACHE = "techblog-search.pickle"
@@ -34,10 +34,7 @@ class SearchCache:
 
     def __init__(self, app: Sphinx):
         self.path = Path(app.doctreedir) / SEARCH_CACHE
-        try:
-            saved = pickle.loads(self.path.read_bytes())
-        except (OSError, pickle.PickleError, EOFError, ValueError, TypeError):
-            saved = {}
+        saved = buildstate.load_pickle(self.path)
         if saved.get("version") != SEARCH_CACHE_VERSION:
             saved = {}
         # Stored as plain strings and arrays: pickle loads them ten times faster than objects.
@@ -50,6 +47,7 @@ class SearchCache:
         self.lengths: dict = {}
         self.weights: dict = {}
         self.signature = None
+        self._keys: dict[int, tuple] = {}
         self.data_stamp = app.config.techblog_data_digest  # registries show in page text (tag labels)
 
     def read_page(self, read, app: Sphinx, docname: str):
@@ -64,9 +62,13 @@ class SearchCache:
         self.pages[key] = page
         return page
 
-    @staticmethod
-    def key(page) -> str:
-        return hashlib.sha1(repr((page.url, page.title, page.date, page.tags, page.text)).encode()).hexdigest()
+    def key(self, page) -> str:
+        """A digest of the page, computed once per page object (lengths, weights and the layout all use it)."""
+        known = self._keys.get(id(page))
+        if known is None or known[0] is not page:
+            digest = hashlib.sha1(repr((page.url, page.title, page.date, page.tags, page.text)).encode()).hexdigest()
+            known = self._keys[id(page)] = (page, digest)
+        return known[1]
 
     def body_length(self, body_length, page) -> int:
         key = self.key(page)
@@ -132,18 +134,16 @@ class Stamp:
 
     def __init__(self, app: Sphinx):
         self.path = Path(app.doctreedir) / SEARCH_STAMP
-        self.value = hashlib.sha256(repr((search.indexable(app), app.config.techblog_data_digest)).encode()).hexdigest()
+        self.pages = search.indexable(app)
+        self.value = hashlib.sha256(repr((self.pages, app.config.techblog_data_digest)).encode()).hexdigest()
         self.manifest = Path(app.outdir) / search.OUT_DIR / "manifest.json"
 
     def unchanged(self, app: Sphinx) -> bool:
         written = getattr(app, "_techblog_docs_written", None)
-        if written is None or written & set(search.indexable(app)):
+        if written is None or written.intersection(self.pages):
             return False
-        try:
-            saved = json.loads(self.path.read_text(encoding="utf-8"))
-            return saved["stamp"] == self.value and saved["manifest"] == json.loads(self.manifest.read_bytes())
-        except (OSError, ValueError, KeyError, TypeError):
-            return False
+        saved, manifest = buildstate.load_json(self.path), buildstate.load_json(self.manifest)
+        return bool(manifest) and saved.get("stamp") == self.value and saved.get("manifest") == manifest
 
     def save(self) -> None:
         manifest = json.loads(self.manifest.read_bytes())

@@ -44,7 +44,7 @@ import pydata_sphinx_theme.edit_this_page as pst_edit
 import pydata_sphinx_theme.utils as pst_utils
 from sphinx.application import Sphinx
 
-from . import feeds, gc_tuning, related
+from . import buildstate, feeds, gc_tuning, related
 from .ablog_compat import replace_listener
 
 # Templates that always render something: the emptiness check is skipped for them.
@@ -135,10 +135,7 @@ class CachedFeedWriter(feeds.FeedWriter):
         super().__init__(app)
         self.path = Path(app.doctreedir) / FEED_CACHE
         self.stamps = {d: app.env.all_docs.get(d) for d in app.env.all_docs}
-        try:
-            saved = pickle.loads(self.path.read_bytes())
-        except (OSError, pickle.PickleError, EOFError, ValueError):
-            saved = {}
+        saved = buildstate.load_pickle(self.path)
         relinked = getattr(app, "_techblog_relinked", set())
         self._html = {d: html for d, (stamp, html) in saved.items()
                       if self.stamps.get(d) == stamp and d not in relinked}
@@ -158,7 +155,7 @@ def _write_feeds(app: Sphinx):
     if unchanged:  # no post read again, no listing changed: the feeds on disk are this build's
         return
     writer = CachedFeedWriter(app)
-    written = _load_json(Path(app.doctreedir) / FEED_KEYS)
+    written = buildstate.load_json(Path(app.doctreedir) / FEED_KEYS)
     keys = {}
     for listed, docname, title, page in every:
         keys[docname] = _feed_key(app, writer, listed, title, page)
@@ -179,14 +176,6 @@ def _feed_key(app: Sphinx, writer: CachedFeedWriter, listed, title: str, page: s
              for p in writer.entries(listed)]
     entry = repr((listing.get("site"), title, page, shown)).encode("utf-8")
     return hashlib.sha256(entry).hexdigest()
-
-
-def _load_json(path: Path) -> dict:
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return {}
-    return data if isinstance(data, dict) else {}
 
 
 class RelatedIndex:

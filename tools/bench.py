@@ -406,9 +406,10 @@ def run(args, tmp: Path) -> int:
         edits.append(build(site, out, ours))
     rows.append(("rebuild, one post edited", median_secs(edits)))
     adds = []
+    regs = registries(site)
     for k in range(REPEATS):
         new = site / "posts" / "2026" / f"bench-added-{k + 1}.md"
-        new.write_text(post_text(random.Random(99 + k), registries(site), args.posts + k,
+        new.write_text(post_text(random.Random(99 + k), regs, args.posts + k,
                                  datetime(2026, 11, 27, 9 + k, 0), False), encoding="utf-8")
         adds.append(build(site, out, ours))
     rows.append(("rebuild, one post added", median_secs(adds)))
