@@ -82,6 +82,55 @@ def test_walk_home_post_tag_author_category_series(page):
     assert page.watch.foreign_requests == []
 
 
+def test_header_controls_work_though_bootstrap_loads_only_when_reached_for(page):
+    bootstrap = []
+    page.on("request", lambda request: "/scripts/bootstrap.js" in request.url and bootstrap.append(request.url))
+    page.goto(page.site_url + POST)
+    page.wait_for_load_state("networkidle")
+    assert bootstrap == [], "bootstrap.js must not load with the page"
+
+    # A tap that arrives before the script: the click is held and the menu still opens.
+    page.evaluate("document.querySelector('.theme-switch-button').click()")
+    modes = page.locator(".theme-switch-container .dropdown-menu")
+    expect(modes).to_be_visible()
+    assert len(bootstrap) == 1
+    modes.locator("[data-mode=dark]").click()
+    expect(page.locator("html")).to_have_attribute("data-theme", "dark")
+    page.mouse.move(640, 600)  # the book theme keeps a hovered header menu open
+    expect(modes).to_be_hidden()
+
+    # The download menu by keyboard, and the tooltips Bootstrap makes of the titles.
+    page.locator(".dropdown-download-buttons > button").focus()
+    page.keyboard.press("Enter")
+    expect(page.locator(".dropdown-download-buttons .dropdown-menu")).to_be_visible()
+    page.keyboard.press("Escape")
+    page.locator(".btn-fullscreen-button").hover()
+    expect(page.locator(".tooltip")).to_have_text("全画面モード")
+
+    assert len(bootstrap) == 1
+    assert page.watch.console_errors == []
+
+
+def test_back_to_top_appears_on_a_phone_once_the_reader_scrolls_back_up(browser, site_url):
+    context = browser.new_context(viewport={"width": 375, "height": 800}, locale="ja-JP")
+    page = context.new_page()
+    watch = PageWatch(origin=site_url.rstrip("/"))
+    watch.attach(page)
+    page.goto(site_url + POST)
+    page.wait_for_load_state("networkidle")
+    page.mouse.move(180, 400)
+    page.mouse.wheel(0, 2500)  # the first scroll fetches bootstrap.js, which drives the button
+    page.wait_for_function("window.bootstrap !== undefined")
+    back = page.locator("#pst-back-to-top")
+    expect(back).to_be_hidden()
+    page.mouse.wheel(0, -300)
+    expect(back).to_be_visible()
+    back.click()
+    page.wait_for_function("window.scrollY === 0")
+    context.close()
+    assert watch.console_errors == []
+
+
 HEALTH_PAGES = ["index.html", POST, "blog/tag/postgresql.html", "blog/author/suzuki.html", "search.html?q=移行"]
 
 
