@@ -25,6 +25,7 @@ from __future__ import annotations
 import hashlib
 import json
 import math
+import operator
 import os
 import re
 import time
@@ -85,16 +86,28 @@ def tokens(text: str) -> list[str]:
     """Index tokens of *text*: bigrams of kana/kanji runs, single kanji/katakana, Latin/digit words."""
     out: list[str] = []
     for run in TOKEN_RE.findall(normalize(text)):
-        if not CJK_RE.match(run):
+        if CJK_RE.match(run):
+            out.extend(HIRAGANA_RE.sub("", run))
+            out.extend(map(operator.add, run, run[1:]))
+        else:
             # "PostgreSQL16" and "PostgreSQL 16" must meet: letters and digits
             # are also indexed apart.
             parts = ALNUM_PARTS_RE.findall(run)
             out.extend(parts if len(parts) > 1 else [])
             out.append(run)
-            continue
-        out.extend(ch for ch in run if not HIRAGANA_RE.match(ch))
-        out.extend(run[i:i + 2] for i in range(len(run) - 1))
     return out
+
+
+def token_count(text: str) -> int:
+    """``len(tokens(text))`` without making the tokens (a third of the time)."""
+    count = 0
+    for run in TOKEN_RE.findall(normalize(text)):
+        if CJK_RE.match(run):
+            count += len(HIRAGANA_RE.sub("", run)) + len(run) - 1
+        else:
+            parts = len(ALNUM_PARTS_RE.findall(run))
+            count += 1 + (parts if parts > 1 else 0)
+    return count
 
 
 def shard_of(token: str, shards: int) -> int:
@@ -175,7 +188,7 @@ def read_page(app: Sphinx, docname: str) -> Page | None:
 
 
 def body_length(page: Page) -> int:
-    return len(tokens(page.text)) or 1
+    return token_count(page.text) or 1
 
 
 def average_length(lengths: list[int]) -> float:

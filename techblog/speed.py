@@ -253,6 +253,7 @@ def setup(app: Sphinx) -> dict:
     app.setup_extension("techblog.frontmatter_yaml")
     app.setup_extension("techblog.template_cache")
     app.setup_extension("techblog.card_html")
+    app.setup_extension("techblog.page_toc")
     if not getattr(pst_edit.jinja2, "techblog", False):
         pst_edit.jinja2 = _CompiledOnce()
     if not getattr(pst_utils._update_and_remove_templates, "techblog", False):

@@ -252,3 +252,9 @@ def test_preview_builds_drafts_but_does_not_index_them(tmp_path):
 def test_tokens_need_no_segmenter():
     assert search.tokens("ＡＷＳのｶﾀｶﾅ") == ["aws", "カ", "タ", "カ", "ナ", "のカ", "カタ", "タカ", "カナ"]
     assert search.tokens("監視設定") == ["監", "視", "設", "定", "監視", "視設", "設定"]
+
+
+@pytest.mark.parametrize("text", ["", "ＡＷＳのｶﾀｶﾅ", "監視設定", "PostgreSQL16 と k8s、pg_upgrade",
+                                  "ひらがなだけ", "a", "𠮷野家の湊 3.14 Ωμέγα Привет TIME_WAIT"])
+def test_token_count_is_the_number_of_tokens(text):
+    assert search.token_count(text) == len(search.tokens(text))

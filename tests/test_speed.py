@@ -6,6 +6,8 @@ import random
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+import pytest
+
 from techblog import related
 from techblog.speed import RelatedIndex, _indexed_related
 
@@ -42,3 +44,40 @@ def test_indexed_related_posts_equal_the_reader_footer_choice():
                 assert [m.docname for m in fast(post, candidates)] == want
                 assert [m.docname for m in RelatedIndex(candidates).related(post, 1, 2)] == \
                     [m.docname for m in original(post, candidates, 1, 2)]
+
+
+TOCS = [
+    "",  # a page without headings
+    '<ul>\n<li><a class="reference internal" href="#">タイトルだけ</a></li>\n</ul>\n',
+    '<ul>\n<li><a class="reference internal" href="#">タイトル</a><ul>\n'
+    '<li><a class="reference internal" href="#a">節 A</a><ul>\n'
+    '<li><a class="reference internal" href="#a-1">小節 A-1</a><ul>\n'
+    '<li><a class="reference internal" href="#a-1-x">項 A-1-x</a></li>\n</ul>\n</li>\n</ul>\n</li>\n'
+    '<li><a class="reference internal" href="#b">節 B <code>code</code></a></li>\n</ul>\n</li>\n</ul>\n',
+    '<ul>\n<li><a class="reference internal" href="#">タイトル</a><ul>\n'
+    '<li><a class="reference internal" href="#c">節 C</a></li>\n</ul>\n</li>\n</ul>\n',
+    # Two top-level headings: the theme treats them as sections.
+    '<ul>\n<li><a class="reference internal" href="#one">一</a><ul>\n'
+    '<li><a class="reference internal" href="#one-a">一の A</a></li>\n</ul>\n</li>\n'
+    '<li><a class="reference internal" href="#two">二</a></li>\n</ul>\n',
+]
+
+
+@pytest.mark.parametrize("toc", TOCS)
+@pytest.mark.parametrize("level", [1, 2])
+@pytest.mark.parametrize("kind", ["html", "soup"])
+def test_page_toc_equals_the_theme_toc(toc, level, kind):
+    from pydata_sphinx_theme import toctree
+
+    from techblog.page_toc import toc_html_function
+
+    theme_context = {"toc": toc, "theme_show_toc_level": level}
+    toctree.add_toctree_functions(None, "posts/x", "page.html", theme_context, None)
+    ours = toc_html_function({"toc": toc, "theme_show_toc_level": level})
+    assert str(ours(kind)) == str(theme_context["generate_toc_html"](kind))
+
+
+def test_page_toc_without_a_toc_is_empty():
+    from techblog.page_toc import toc_html_function
+
+    assert toc_html_function({})() == ""
