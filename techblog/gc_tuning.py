@@ -33,17 +33,9 @@ def _builder_inited(app: Sphinx) -> None:
     gc.enable()
 
 
-def _env_updated(app: Sphinx, env) -> None:
-    # The environment now holds every page read; what is garbage goes first,
-    # the rest lives until the end of the build.
-    gc.collect()
-    gc.freeze()
-
-
 def setup(app: Sphinx) -> dict:
     # Only in a process that builds once: a long-lived one would keep each build's objects frozen.
     if command_line_build():
         gc.disable()
         app.connect("builder-inited", _builder_inited, priority=0)
-        app.connect("env-updated", _env_updated, priority=1000)
     return {"version": "1", "parallel_read_safe": True, "parallel_write_safe": True}
