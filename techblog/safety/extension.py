@@ -20,7 +20,7 @@ from sphinx.application import Sphinx
 from sphinx.util import logging
 
 from ..problems import Problem, report, report_all
-from . import addresses, config, embeds, escaping, images, links, markup, secrets, suppress
+from . import config, embeds, escaping, images, links, markup, suppress
 from .source import Finding, Source
 
 logger = logging.getLogger("techblog")
@@ -36,6 +36,10 @@ class Stats:
 
 def scan(source: Source, root: Path, settings: config.Config) -> suppress.Result:
     """Every rule on one page, then its inline suppressions."""
+    # Imported here: detect-secrets and the public suffix list take 40 ms to load,
+    # which a rebuild that reads no page does not need.
+    from . import addresses, secrets
+
     findings: list[Finding] = []
     findings += secrets.check(source)
     findings += addresses.check(source, settings)
