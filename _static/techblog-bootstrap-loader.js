@@ -19,21 +19,29 @@
           window.dispatchEvent(new Event("scroll"));
           resolve();
         };
-        bootstrap.onerror = reject;
+        bootstrap.onerror = () => {
+          loaded = undefined;  // offline for a moment: the next touch tries again
+          bootstrap.remove();
+          reject(new Error(`could not load ${bootstrap.src}`));
+        };
         document.head.append(bootstrap);
       });
     }
     return loaded;
   }
 
+  function prefetch() {
+    load().catch(() => {});
+  }
+
   function loadFor(event) {
-    if (event.target instanceof Element && event.target.closest(TRIGGERS)) load();
+    if (event.target instanceof Element && event.target.closest(TRIGGERS)) prefetch();
   }
 
   for (const type of ["pointerover", "focusin", "touchstart"]) {
     document.addEventListener(type, loadFor, { capture: true, passive: true });
   }
-  window.addEventListener("scroll", load, { once: true, passive: true });
+  window.addEventListener("scroll", prefetch, { once: true, passive: true });
 
   // A tap or a key can reach a dropdown before the script has arrived: hold the click,
   // then open the menu the reader asked for.
@@ -42,6 +50,6 @@
     if (!toggle || window.bootstrap) return;
     event.preventDefault();
     event.stopPropagation();
-    load().then(() => window.bootstrap.Dropdown.getOrCreateInstance(toggle).toggle());
+    load().then(() => window.bootstrap.Dropdown.getOrCreateInstance(toggle).toggle(), () => {});
   }, true);
 })();

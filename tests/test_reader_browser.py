@@ -111,6 +111,22 @@ def test_header_controls_work_though_bootstrap_loads_only_when_reached_for(page)
     assert page.watch.console_errors == []
 
 
+def test_a_menu_opens_on_the_next_tap_when_bootstrap_failed_to_load(page):
+    uncaught = []
+    page.on("pageerror", lambda error: uncaught.append(str(error)))
+    page.route("**/scripts/bootstrap.js*", lambda route: route.abort())
+    page.goto(page.site_url + POST)
+    page.wait_for_load_state("networkidle")
+    toggle = "document.querySelector('.dropdown-download-buttons > button').click()"
+    page.evaluate(toggle)
+    page.wait_for_timeout(300)
+    assert page.evaluate("window.bootstrap") is None
+    page.unroute("**/scripts/bootstrap.js*")
+    page.evaluate(toggle)
+    expect(page.locator(".dropdown-download-buttons .dropdown-menu")).to_have_class(re.compile(r"\bshow\b"))
+    assert uncaught == []
+
+
 def test_back_to_top_appears_on_a_phone_once_the_reader_scrolls_back_up(browser, site_url):
     context = browser.new_context(viewport={"width": 375, "height": 800}, locale="ja-JP")
     page = context.new_page()
