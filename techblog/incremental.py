@@ -76,15 +76,33 @@ def _memberships(app: Sphinx, docname: str) -> tuple:
     return (tuple(meta.tags), meta.category, tuple(meta.authors), meta.date.year, meta.date, meta.series)
 
 
-def shown_posts(app: Sphinx) -> dict[str, list[str]]:
-    """The other posts each post's page shows: previous and next, series parts, related posts."""
+def shown_posts(app: Sphinx, kept: dict[str, list[str]] | None = None) -> tuple[dict, dict]:
+    """The other posts each post's page shows (previous and next, series parts, related posts), and its related list.
+
+    *kept* holds related lists known to be still right (see ``_related_kept``).
+    """
     built = posts.of(app).newest_first()
-    shown = {}
+    kept = kept or {}
+    shown, lists = {}, {}
     for i, meta in enumerate(built):
         neighbours = [built[i - 1].docname if i else None, built[i + 1].docname if i + 1 < len(built) else None]
         series = [m.docname for m in related.series_parts(meta, built)]
-        shown[meta.docname] = neighbours + series + [m.docname for m in related.related(meta, built)]
-    return shown
+        chosen = kept.get(meta.docname)
+        if chosen is None:
+            chosen = [m.docname for m in related.related(meta, built)]
+        shown[meta.docname], lists[meta.docname] = neighbours + series + chosen, chosen
+    return shown, lists
+
+
+def _related_kept(old: dict, members: dict) -> dict[str, list[str]]:
+    """The previous build's related lists that the posts added, removed or changed since leave as they were."""
+    old_members, lists = old.get("members"), old.get("related")
+    if not old_members or not lists:
+        return {}
+
+    def topics(found: dict) -> dict:
+        return {d: (tags, category, series, date) for d, (tags, category, _, _, date, series) in found.items()}
+    return related.still_related(topics(old_members), topics(members), lists)
 
 
 def _series_with_posts(app: Sphinx) -> list[str]:
@@ -167,8 +185,12 @@ def _listing_pages(app: Sphinx, env) -> list[str]:
         env.techblog_listing = {**old, "site": site_key}
         return []
     # Same posts with the same memberships, dates and series: the same neighbours and related posts.
-    shown = old["shown"] if same_posts and "shown" in old else shown_posts(app)
-    env.techblog_listing = {"keys": keys, "shown": shown, "series": series, "site": site_key, "members": members}
+    if same_posts and "shown" in old:
+        shown, lists = old["shown"], old.get("related")
+    else:
+        shown, lists = shown_posts(app, _related_kept(old, members))
+    env.techblog_listing = {"keys": keys, "shown": shown, "series": series, "site": site_key, "members": members,
+                            "related": lists}
     write = {app.config.root_doc} | set(getattr(env, "techblog_postlist_docs", set()))
     # The blog sidebar names every series that has posts.
     if sidebars_list_posts(app) or series != old.get("series"):

@@ -38,3 +38,44 @@ def series_parts(post: PostMeta, candidates: list[PostMeta]) -> list[PostMeta]:
     if not post.series:
         return []
     return sorted((c for c in candidates if c.series == post.series), key=lambda c: c.date)
+
+
+Topics = tuple  # (tags, category, series, date): what ``score`` and the order look at
+
+
+def shares(a: Topics, b: Topics) -> bool:
+    """Whether ``score`` is above zero between posts with these topics."""
+    return bool(set(a[0]) & set(b[0])) or bool(a[1] and a[1] == b[1]) or bool(a[2] and a[2] == b[2])
+
+
+def still_related(before: dict[str, Topics], after: dict[str, Topics],
+                  lists: dict[str, list[str]], minimum: int = 3) -> dict[str, list[str]]:
+    """The related lists of the previous build that are still what :func:`related` gives.
+
+    *before* and *after* map every post to its topics (posts added, removed,
+    changed or moved in time differ); *lists* holds the previous lists.  A post's list stays when
+    no changed post (as it was, or as it is) shares anything with it, and its
+    list did not need filling with the newest posts (it has *minimum* entries
+    and every one shares something): then its candidates, their scores and
+    their order are the same.
+    """
+    changed = [d for d in before.keys() | after.keys() if before.get(d) != after.get(d)]
+    tags, categories, series = set(), set(), set()
+    for docname in changed:
+        for topics in (before.get(docname), after.get(docname)):
+            if topics is not None:
+                tags.update(topics[0])
+                categories.add(topics[1])
+                series.add(topics[2])
+    categories.discard(None)
+    series.discard(None)
+    kept = {}
+    for docname, chosen in lists.items():
+        topics = after.get(docname)
+        if topics is None or topics != before.get(docname):
+            continue
+        if tags.intersection(topics[0]) or topics[1] in categories or topics[2] in series:
+            continue
+        if len(chosen) >= minimum and all(other in before and shares(topics, before[other]) for other in chosen):
+            kept[docname] = chosen
+    return kept

@@ -81,3 +81,49 @@ def test_page_toc_without_a_toc_is_empty():
     from techblog.page_toc import toc_html_function
 
     assert toc_html_function({})() == ""
+
+
+def _topics(posts: list[Meta]) -> dict:
+    return {m.docname: (tuple(m.tags), m.category, m.series, m.date) for m in posts}
+
+
+def _lists(posts: list[Meta]) -> dict:
+    original = getattr(related.related, "original", related.related)
+    return {m.docname: [o.docname for o in original(m, posts)] for m in posts}
+
+
+def _changed(rng: random.Random, posts: list[Meta]) -> list[Meta]:
+    posts = [Meta(m.docname, m.date, list(m.tags), m.category, m.series) for m in posts]
+    for _ in range(rng.randint(1, 3)):
+        kind = rng.choice(["add", "remove", "tags", "date", "category", "series"])
+        if kind == "add" or len(posts) < 2:
+            posts += catalog(rng, 1)
+            posts[-1].docname = f"posts/new{rng.random()}"
+        elif kind == "remove":
+            posts.pop(rng.randrange(len(posts)))
+        else:
+            post = rng.choice(posts)
+            if kind == "tags":
+                post.tags = rng.sample(["a", "b", "c", "d", "e", "f", "g"], rng.randint(0, 3))
+            elif kind == "date":
+                post.date += timedelta(days=rng.randint(-30, 30))
+            elif kind == "category":
+                post.category = rng.choice(["tech", "event", "culture", None])
+            else:
+                post.series = rng.choice([None, "s1", "s2", "s3"])
+    return posts
+
+
+def test_related_lists_kept_after_a_change_are_the_ones_computed_again():
+    rng = random.Random(11)
+    kept_any = 0
+    for n in (3, 20, 60, 150):
+        for _ in range(40):
+            before = catalog(rng, n)
+            after = _changed(rng, before)
+            old_lists, new_lists = _lists(before), _lists(after)
+            kept = related.still_related(_topics(before), _topics(after), old_lists)
+            for docname, chosen in kept.items():
+                assert chosen == new_lists[docname], docname
+            kept_any += len(kept)
+    assert kept_any > 1000  # the check is not vacuous: many lists are kept
