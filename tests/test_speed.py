@@ -56,6 +56,12 @@ TOCS = [
     '<li><a class="reference internal" href="#b">節 B <code>code</code></a></li>\n</ul>\n</li>\n</ul>\n',
     '<ul>\n<li><a class="reference internal" href="#">タイトル</a><ul>\n'
     '<li><a class="reference internal" href="#c">節 C</a></li>\n</ul>\n</li>\n</ul>\n',
+    # Inline markup and entities in headings, four levels deep.
+    '<ul>\n<li><a class="reference internal" href="#">記事 &amp; &quot;引用&quot; &lt;tag&gt;</a><ul>\n'
+    '<li><a class="reference internal" href="#pg-upgrade"><code class="docutils literal notranslate">'
+    '<span class="pre">pg_upgrade</span></code> の<em>手順</em>と&#39;注意&#39;</a><ul>\n'
+    '<li><a class="reference internal" href="#id1">三</a><ul>\n'
+    '<li><a class="reference internal" href="#id2">四&nbsp;段目</a></li>\n</ul>\n</li>\n</ul>\n</li>\n</ul>\n</li>\n</ul>\n',
     # Two top-level headings: the theme treats them as sections.
     '<ul>\n<li><a class="reference internal" href="#one">一</a><ul>\n'
     '<li><a class="reference internal" href="#one-a">一の A</a></li>\n</ul>\n</li>\n'
@@ -75,6 +81,33 @@ def test_page_toc_equals_the_theme_toc(toc, level, kind):
     toctree.add_toctree_functions(None, "posts/x", "page.html", theme_context, None)
     ours = toc_html_function({"toc": toc, "theme_show_toc_level": level})
     assert str(ours(kind)) == str(theme_context["generate_toc_html"](kind))
+
+
+@pytest.mark.parametrize("toc", [toc for toc in TOCS if toc])
+def test_page_toc_of_sphinx_shape_is_made_without_beautifulsoup(toc):
+    from techblog.page_toc import fast_toc_html
+
+    fast_toc_html(toc, 1)  # raises when it would fall back to the theme's steps
+
+
+@pytest.mark.parametrize("toc", [
+    '<ul>\n<li><a href="#a">A</a></li>\n</ul>\n<ul>\n<li><a href="#b">B</a></li>\n</ul>\n',  # two lists
+    '<ul>\n<li>no link <a href="#a">A</a></li>\n</ul>\n',
+    '<ul>\n<li><a href="#a">A</a><ul>\n<li><a href="#b">B</a></li>\n</ul>\n<ul>\n<li><a href="#c">C</a></li>\n</ul>\n</li>\n</ul>\n',
+    "<ul>\n<li><a href='#a'>A</a></li>\n</ul>\n",  # quoted otherwise than Sphinx does
+    '<ul>\n<li><a href="#a">A</a></ul>\n</li>\n',  # closed out of order
+    '</li></ul><ul>\n<li><a href="#a">A</a></li>\n</ul>\n',
+    '<ul>\n<li><a href="#a">A</a><ul>\n<li><a href="#b">B</a></li>\n',  # never closed
+])
+@pytest.mark.parametrize("level", [1, 2])
+def test_page_toc_of_another_shape_takes_the_theme_steps_and_equals_the_theme(toc, level):
+    from pydata_sphinx_theme import toctree
+
+    from techblog.page_toc import toc_html_function
+
+    theme_context = {"toc": toc, "theme_show_toc_level": level}
+    toctree.add_toctree_functions(None, "posts/x", "page.html", theme_context, None)
+    assert str(toc_html_function(dict(theme_context))()) == str(theme_context["generate_toc_html"]())
 
 
 def test_page_toc_without_a_toc_is_empty():
