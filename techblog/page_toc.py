@@ -7,9 +7,9 @@ rebuild that writes a page) and the templates turn the tree back into text:
 3 ms a page, 5 % of a clean build.  Sphinx's TOC is a fixed shape (one list;
 each item a link, then at most one nested list), so it is rewritten here as a
 string: the same classes, the same selection, and text and attributes
-serialised as BeautifulSoup does.  Anything of another shape goes through the
-theme's steps (with ``find_all`` instead of selectors).  ``tests/test_speed.py``
-checks both return exactly what the theme's function does.
+serialised as BeautifulSoup does.  Anything of another shape goes to the
+theme's function.  ``tests/test_speed.py`` checks the result is exactly what
+the theme's function returns.
 
 The theme connects ``add_toctree_functions`` and then ``set_secondary_sidebar_items``
 (which already calls ``generate_toc_html``) to ``html-page-context`` at the same
@@ -23,7 +23,6 @@ import html
 import re
 from functools import cache
 
-from bs4 import BeautifulSoup
 from markupsafe import Markup
 from pydata_sphinx_theme import toctree
 from sphinx.application import Sphinx
@@ -60,7 +59,7 @@ def fast_toc_html(toc: str, show_toc_level: int) -> str:
     """``generate_toc_html()`` of the theme for a TOC of Sphinx's shape, as a string."""
     out: list[str] = []
     depth = 0  # how many lists are open
-    open_items: list[list] = []  # per open <li>: [output index of its start tag, of its nested list's]
+    open_items: list[int] = []  # output indexes of the open items' start tags
     top_lists = 0
     first_link_due = False  # the next tag must be the item's own link
     position = 0
@@ -80,15 +79,14 @@ def fast_toc_html(toc: str, show_toc_level: int) -> str:
                 depth -= 1
                 out.append("</ul>")
                 continue
-            if depth and (not open_items or len(open_items) != depth or open_items[-1][1] is not None):
+            if depth and (len(open_items) != depth or open_items[-1] in nested):
                 raise _Unexpected("list outside an item")
             if not depth:
                 top_lists += 1
             depth += 1
             classes = ("pst-show_toc_level " if depth <= show_toc_level + 1 else "") + "nav section-nav flex-column"
             if open_items:
-                open_items[-1][1] = len(out)
-                nested[open_items[-1][0]] = len(out)
+                nested[open_items[-1]] = len(out)
             out.append(_start_tag("ul", attributes, classes))
         elif name == "li":
             if closing:
@@ -99,11 +97,11 @@ def fast_toc_html(toc: str, show_toc_level: int) -> str:
                 continue
             if not depth or len(open_items) >= depth:
                 raise _Unexpected("item outside a list")
-            open_items.append([len(out), None])
+            open_items.append(len(out))
             if depth == 1:
                 title_items.append(len(out))
             elif depth == 2:
-                has_h2.add(open_items[0][0])
+                has_h2.add(open_items[0])
             out.append(_start_tag("li", attributes, f"toc-h{depth} nav-item toc-entry"))
             first_link_due = True
         elif name == "a" and first_link_due:
@@ -136,53 +134,23 @@ def fast_toc_html(toc: str, show_toc_level: int) -> str:
     return "".join(out[start:end + 1])
 
 
-def toc_html_function(context: dict):
+def toc_html_function(context: dict, theme_function):
+    """The page's ``generate_toc_html``: made as a string when it can be, else the theme's."""
     @cache
     def generate_toc_html(kind: str = "html"):
-        if "toc" not in context:
-            return ""
-        if kind == "html":
+        if kind == "html" and "toc" in context:
             try:
                 return Markup(fast_toc_html(context["toc"], context["theme_show_toc_level"]))
             except _Unexpected:
                 pass
-
-        soup = BeautifulSoup(context["toc"], "html.parser")
-
-        def add_header_level_recursive(ul, level):
-            if ul is None:
-                return
-            if level <= (context["theme_show_toc_level"] + 1):
-                ul["class"] = [*ul.get("class", []), "pst-show_toc_level"]
-            for li in ul("li", recursive=False):
-                li["class"] = [*li.get("class", []), f"toc-h{level}"]
-                add_header_level_recursive(li.find("ul", recursive=False), level + 1)
-
-        add_header_level_recursive(soup.find("ul"), 1)
-
-        for ul in soup("ul"):
-            ul["class"] = [*ul.get("class", []), "nav", "section-nav", "flex-column"]
-
-        for li in soup("li"):
-            li["class"] = [*li.get("class", []), "nav-item", "toc-entry"]
-            if li.find("a"):
-                a = li.find("a")
-                a["class"] = [*a.get("class", []), "nav-link"]
-
-        h1_headers = soup.find_all(class_="toc-h1")
-        if len(h1_headers) == 1:
-            title = h1_headers[0]
-            out = title.find("ul") if title.find(class_="toc-h2") else ""
-        else:
-            out = soup
-        return out if kind == "html" else soup
+        return theme_function(kind)
 
     return generate_toc_html
 
 
 def _add_toctree_functions(app: Sphinx, pagename: str, templatename: str, context: dict, doctree) -> None:
     toctree.add_toctree_functions(app, pagename, templatename, context, doctree)
-    context["generate_toc_html"] = toc_html_function(context)
+    context["generate_toc_html"] = toc_html_function(context, context["generate_toc_html"])
 
 
 def _swap_theme_listener(app: Sphinx) -> None:

@@ -53,11 +53,11 @@ def still_related(before: dict[str, Topics], after: dict[str, Topics],
     """The related lists of the previous build that are still what :func:`related` gives.
 
     *before* and *after* map every post to its topics (posts added, removed,
-    changed or moved in time differ); *lists* holds the previous lists.  A post's list stays when
-    no changed post (as it was, or as it is) shares anything with it, and its
-    list did not need filling with the newest posts (it has *minimum* entries
-    and every one shares something): then its candidates, their scores and
-    their order are the same.
+    changed or moved in time differ); *lists* holds the previous lists.  A
+    post's list stays when no changed post (as it was, or as it is) shares
+    anything with it, and its list did not need filling with the newest posts
+    (it has *minimum* entries and every one shares something): then its
+    candidates, their scores and their order are the same.
     """
     changed = [d for d in before.keys() | after.keys() if before.get(d) != after.get(d)]
     tags, categories, series = set(), set(), set()
