@@ -25,22 +25,21 @@ from __future__ import annotations
 import hashlib
 import json
 import math
-import operator
 import os
 import re
 import time
 import unicodedata
 from collections import Counter
-from dataclasses import dataclass
+from collections.abc import Mapping
 from pathlib import Path
 
 import jinja2.ext
-from lxml import html as lxml_html
 from sphinx.application import Sphinx
 from sphinx.util import logging
 
 from . import jst, posts, registries
 from .problems import Problem, report
+from .search_text import Page, page_from_html, token_count, tokens
 
 logger = logging.getLogger(__name__)
 OUT_DIR = "_search"
@@ -55,60 +54,6 @@ TAG_WEIGHT = 6.0
 BM25_K1 = 1.2
 BM25_B = 0.75
 
-HIRAGANA = "\u3041-\u3096\u309d\u309e"
-KATAKANA = "\u30a1-\u30fa\u30fc-\u30fe\u31f0-\u31ff"
-KANJI = "\u3005-\u3007\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
-TOKEN_RE = re.compile(f"[{HIRAGANA}{KATAKANA}{KANJI}]+|[0-9a-z_\u00c0-\u024f\u0370-\u03ff\u0400-\u04ff]+")
-HIRAGANA_RE = re.compile(f"[{HIRAGANA}]")
-ALNUM_PARTS_RE = re.compile("[0-9]+|[^0-9]+")
-CJK_RE = re.compile(f"[{HIRAGANA}{KATAKANA}{KANJI}]")
-# What is in the article but is not the page's own text: permalink marks,
-# ablog's prev/next links, preview banners, the post templates' byline, share
-# buttons, author cards, related posts and pager, and anything marked with
-# the class techblog-search-ignore (share buttons, related posts...).
-NOT_CONTENT = " | ".join([
-    './/a[contains(@class, "headerlink")]', ".//script", ".//style", ".//nav",
-    './/*[contains(@class, "ablog__")]', './/*[contains(@class, "techblog-status-banner")]', ".//footer",
-    *(f'.//*[contains(concat(" ", @class, " "), " {c} ")]'
-      for c in ("tb-post-header", "tb-post-footer", "tb-share", "tb-authors", "tb-related", "tb-pager")),
-    './/*[contains(concat(" ", @class, " "), " techblog-search-ignore ")]',
-])
-BLOCK_TAGS = {"p", "li", "dt", "dd", "pre", "div", "section", "blockquote", "tr", "td", "th", "h1", "h2", "h3",
-              "h4", "h5", "h6", "figcaption", "caption", "table", "ul", "ol", "dl", "br"}
-
-
-def normalize(text: str) -> str:
-    """NFKC (ＡＷＳ -> AWS, ｶﾀｶﾅ -> カタカナ) and lower case: the same on both sides."""
-    return unicodedata.normalize("NFKC", text).lower()
-
-
-def tokens(text: str) -> list[str]:
-    """Index tokens of *text*: bigrams of kana/kanji runs, single kanji/katakana, Latin/digit words."""
-    out: list[str] = []
-    for run in TOKEN_RE.findall(normalize(text)):
-        if CJK_RE.match(run):
-            out.extend(HIRAGANA_RE.sub("", run))
-            out.extend(map(operator.add, run, run[1:]))
-        else:
-            # "PostgreSQL16" and "PostgreSQL 16" must meet: letters and digits
-            # are also indexed apart.
-            parts = ALNUM_PARTS_RE.findall(run)
-            out.extend(parts if len(parts) > 1 else [])
-            out.append(run)
-    return out
-
-
-def token_count(text: str) -> int:
-    """``len(tokens(text))`` without making the tokens (a third of the time)."""
-    count = 0
-    for run in TOKEN_RE.findall(normalize(text)):
-        if CJK_RE.match(run):
-            count += len(HIRAGANA_RE.sub("", run)) + len(run) - 1
-        else:
-            parts = len(ALNUM_PARTS_RE.findall(run))
-            count += 1 + (parts if parts > 1 else 0)
-    return count
-
 
 def shard_of(token: str, shards: int) -> int:
     """FNV-1a over code points, as search.js computes it."""
@@ -117,15 +62,6 @@ def shard_of(token: str, shards: int) -> int:
         h ^= ord(ch)
         h = (h * 0x01000193) & 0xFFFFFFFF
     return h % shards
-
-
-@dataclass
-class Page:
-    url: str
-    title: str
-    date: str  # 2026年1月21日 for posts, "" for docs
-    tags: list[str]  # labels and aliases
-    text: str
 
 
 # -- Which pages: published posts and docs, read from the written HTML -----------
@@ -146,42 +82,27 @@ def indexable(app: Sphinx) -> list[str]:
     return docs + sorted(published, key=lambda d: (catalog.all[d].date, d))
 
 
-def _text(element) -> str:
-    for el in element.iter():
-        if isinstance(el.tag, str) and el.tag in BLOCK_TAGS:
-            el.tail = "\n" + (el.tail or "")
-    return re.sub(r"\s+", " ", element.text_content()).strip()
+def page_fields(app: Sphinx, docname: str) -> tuple[str, str | None, str, list[str]]:
+    """What the index shows of *docname* besides its text: URL, title (None: the H1), date, tag names."""
+    meta = posts.of(app).all.get(docname)
+    if meta is None:
+        return app.builder.get_target_uri(docname), None, "", []
+    tags = []
+    regs = registries.of(app)
+    for tag_id in meta.tags:
+        entry = regs.tags.get(tag_id)
+        if entry is not None:
+            tags += [entry.label, *entry.extra.get("aliases", [])]
+        else:
+            tags.append(tag_id)
+    return app.builder.get_target_uri(docname), meta.title or None, jst.japanese_date(meta.date), tags
 
 
 def read_page(app: Sphinx, docname: str) -> Page | None:
     path = Path(app.outdir) / app.builder.get_target_uri(docname)
     if not path.is_file():
         return None
-    tree = lxml_html.fromstring(path.read_bytes().decode("utf-8"))
-    article = next(iter(tree.xpath('//article[contains(@class, "bd-article")]')), None)
-    if article is None:
-        return None
-    for junk in article.xpath(NOT_CONTENT):
-        junk.drop_tree()
-    h1 = next(iter(article.xpath(".//h1")), None)
-    title = re.sub(r"\s+", " ", h1.text_content()).strip() if h1 is not None else ""
-    if h1 is not None:
-        h1.drop_tree()
-    meta = posts.of(app).all.get(docname)
-    date, tags = "", []
-    if meta is not None:
-        # The front-matter title, not the H1: the H1 may be cut short (a title
-        # with " #" renders only up to it).
-        title = meta.title or title
-        date = jst.japanese_date(meta.date)
-        regs = registries.of(app)
-        for tag_id in meta.tags:
-            entry = regs.tags.get(tag_id)
-            if entry is not None:
-                tags += [entry.label, *entry.extra.get("aliases", [])]
-            else:
-                tags.append(tag_id)
-    return Page(app.builder.get_target_uri(docname), title, date, tags, _text(article))
+    return page_from_html(path.read_bytes(), *page_fields(app, docname))
 
 
 # -- The index -------------------------------------------------------------------
@@ -206,14 +127,16 @@ def rounded_length(length: float) -> float:
     return 2 ** (round(math.log2(max(length, 1.0)) * 4) / 4)
 
 
-def doc_weights(page: Page, average: float) -> list[tuple[str, int]]:
+def doc_weights(page: Page, average: float, body: Mapping[str, int] | None = None) -> list[tuple[str, int]]:
     """(token, weight x 100) of one page: field weights + BM25 body term.
 
-    The body length is rounded like the average, so a sentence added to a post
-    changes only the weights of the words it adds (techblog.search_update then
-    rewrites a few shards, not every shard the post is in).
+    *body* is how often each token occurs in the page's text, when already
+    counted (techblog.search_worker counts while pages are written).  The body
+    length is rounded like the average, so a sentence added to a post changes
+    only the weights of the words it adds (techblog.search_update then rewrites
+    a few shards, not every shard the post is in).
     """
-    body = Counter(tokens(page.text))
+    body = Counter(tokens(page.text)) if body is None else body
     length = rounded_length(sum(body.values()) or 1)
     title, tags = set(tokens(page.title)), set(tokens(" ".join(page.tags)))
     norm = BM25_K1 * (1 - BM25_B + BM25_B * length / average)

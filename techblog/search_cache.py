@@ -3,7 +3,9 @@
 :mod:`techblog.search` reads every written page and weighs its tokens at the
 end of each build.  Here pages and weights are kept between builds in the
 doctree folder, keyed by the page file's size and time and by the page's text,
-so only pages written again are read and weighed again.  When no page changed
+so only pages written again are read and weighed again (pages that
+:mod:`techblog.search_worker` read and counted while they were written are
+taken from it).  When no page changed
 the index is not written at all; when a few changed, :mod:`techblog.search_update`
 rewrites only their document files and the shards of their tokens; otherwise
 the index is written in full, and only files whose bytes changed reach the disk.
@@ -19,10 +21,12 @@ from dataclasses import asdict
 from pathlib import Path
 
 from sphinx.application import Sphinx
+from sphinx.util import logging
 
-from . import buildstate, posts, search, search_update
+from . import buildstate, posts, search, search_update, search_worker
 from .ablog_compat import replace_listener
 
+logger = logging.getLogger(__name__)
 SEARCH_CACHE = "techblog-search.pickle"
 SEARCH_STAMP = "techblog-search-stamp.json"
 SEARCH_CACHE_VERSION = 3
@@ -32,7 +36,7 @@ TOKEN_SEP = "\x00"
 class SearchCache:
     """Pages, lengths and token weights of the previous build's search index, reused when unchanged."""
 
-    def __init__(self, app: Sphinx):
+    def __init__(self, app: Sphinx, read_by_worker: dict | None = None):
         self.path = Path(app.doctreedir) / SEARCH_CACHE
         saved = buildstate.load_pickle(self.path)
         if saved.get("version") != SEARCH_CACHE_VERSION:
@@ -48,6 +52,8 @@ class SearchCache:
         self.weights: dict = {}
         self.signature = None
         self._keys: dict[int, tuple] = {}
+        self.read_by_worker = read_by_worker or {}
+        self.counts: dict[str, tuple] = {}  # page key -> body token counts, from the worker
         self.data_stamp = app.config.techblog_data_digest  # registries show in page text (tag labels)
 
     def read_page(self, read, app: Sphinx, docname: str):
@@ -58,9 +64,21 @@ class SearchCache:
             return read(app, docname)
         meta = posts.of(app).all.get(docname)
         key = (docname, stat.st_mtime_ns, stat.st_size, self.data_stamp, repr((meta.date, meta.tags)) if meta else "")
-        page = self.old_pages.get(key) or read(app, docname)
+        page = self.old_pages.get(key)
+        if page is None:
+            page = self._from_worker(docname, stat)
+        if page is None:
+            page = read(app, docname)
         self.pages[key] = page
         return page
+
+    def _from_worker(self, docname: str, stat):
+        """The worker's page, while the file is still the one it read."""
+        done = self.read_by_worker.get(docname)
+        if done is None or done[:2] != (stat.st_mtime_ns, stat.st_size) or done[2] is None:
+            return None
+        self.counts[self.key(done[2])] = done[3]
+        return done[2]
 
     def key(self, page) -> str:
         """A digest of the page, computed once per page object (lengths, weights and the layout all use it)."""
@@ -73,7 +91,12 @@ class SearchCache:
     def body_length(self, body_length, page) -> int:
         key = self.key(page)
         if key not in self.lengths:
-            self.lengths[key] = self.old_lengths[key] if key in self.old_lengths else body_length(page)
+            if key in self.old_lengths:
+                self.lengths[key] = self.old_lengths[key]
+            elif key in self.counts:
+                self.lengths[key] = sum(self.counts[key][1]) or 1
+            else:
+                self.lengths[key] = body_length(page)
         return self.lengths[key]
 
     def doc_weights(self, doc_weights, page, average: float) -> list:
@@ -82,7 +105,8 @@ class SearchCache:
             if key in self.old_weights:
                 self.weights[key] = self.old_weights[key]
             else:
-                pairs = doc_weights(page, average)
+                counts = self.counts.get(key[0])
+                pairs = doc_weights(page, average, None if counts is None else dict(self._pairs(counts)))
                 self.weights[key] = (TOKEN_SEP.join(t for t, _ in pairs), array("i", (w for _, w in pairs)))
         return self._pairs(self.weights[key])
 
@@ -170,7 +194,7 @@ def _cached_search_index(build_finished, read_page, body_length, doc_weights, wr
         if stamp.unchanged(app):
             return None
         stamp.path.unlink(missing_ok=True)
-        cache = SearchCache(app)
+        cache = SearchCache(app, search_worker.collect(app))
         search.read_page = lambda a, d: cache.read_page(read_page, a, d)
         search.body_length = lambda page: cache.body_length(body_length, page)
         search.doc_weights = lambda page, average: cache.doc_weights(doc_weights, page, average)
@@ -180,6 +204,8 @@ def _cached_search_index(build_finished, read_page, body_length, doc_weights, wr
         finally:
             search.read_page, search.body_length, search.doc_weights = read_page, body_length, doc_weights
             search.write_index = write_index
+        if cache.counts:
+            logger.info("検索索引: %d ページは書き出しと並行して別のプロセスで読みました", len(cache.counts))
         cache.save()
         stamp.save()
     return finished
@@ -187,6 +213,7 @@ def _cached_search_index(build_finished, read_page, body_length, doc_weights, wr
 
 def setup(app: Sphinx) -> dict:
     app.setup_extension("techblog.search")
+    app.setup_extension("techblog.search_worker")
     app.connect("builder-inited", _record_written)
     replace_listener(app, "build-finished", search._build_finished,
                      _cached_search_index(search._build_finished, search.read_page, search.body_length,

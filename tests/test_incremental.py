@@ -162,5 +162,9 @@ def test_parallel_read_gives_the_serial_output(tmp_path):
     serial = clean_build(src, tmp_path, "serial")
     parallel = clean_build(src, tmp_path, "parallel", "-j", "2")
     assert "not safe for parallel reading" not in parallel.output
+    # Also the search index's two ways of reading pages: a second process while
+    # a serial build writes them, the build itself when -j writes in forks.
+    assert "書き出しと並行して別のプロセスで読みました" in serial.output
+    assert "書き出しと並行して" not in parallel.output
     assert_same_site(parallel, serial)
     shutil.rmtree(tmp_path / "site")
