@@ -107,8 +107,7 @@ def post_context(app: Sphinx, docname: str) -> dict:
     built = posts.of(app).newest_first()
     info = card(app, docname)
     url = app.config.html_baseurl.rstrip("/") + "/" + quote(docname) + ".html"
-    older = [m for m in built if m.date < meta.date]
-    newer = [m for m in built if m.date > meta.date]
+    older, newer = posts.of(app).neighbours(meta)
     parts = related.series_parts(meta, built)
     series = None
     if parts:
@@ -127,8 +126,8 @@ def post_context(app: Sphinx, docname: str) -> dict:
         "share": share_links(url, info["title"]),
         "series_nav": series,
         "related": [card(app, m.docname) for m in related.related(meta, built)],
-        "prev": card(app, older[0].docname) if older else None,
-        "next": card(app, newer[-1].docname) if newer else None,
+        "prev": card(app, older.docname) if older else None,
+        "next": card(app, newer.docname) if newer else None,
     }
 
 

@@ -24,12 +24,18 @@ incremental, parallel and clean builds):
 - Related posts: the reader's post footer scores every other post for every
   post (O(n²) in all); here the posts sharing a tag, series or category are
   found through an index built once per list of posts, with the same order.
+- Sphinx adds ``?v=<checksum>`` to each stylesheet and script of every page,
+  and resolves the file's path for it each time (ten files a page, 0.5 s at
+  1,000 posts); the checksum itself it already keeps per path for the whole
+  process (``sphinx.builders.html._assets._file_checksum_inner``), so the
+  answer per output folder and file name is kept too.
 - The search index is kept between builds by :mod:`techblog.search_cache`.
 """
 
 from __future__ import annotations
 
 import atexit
+import functools
 import hashlib
 import json
 import logging
@@ -42,6 +48,7 @@ from pathlib import Path
 import jinja2
 import pydata_sphinx_theme.edit_this_page as pst_edit
 import pydata_sphinx_theme.utils as pst_utils
+import sphinx.builders.html as sphinx_html
 from sphinx.application import Sphinx
 
 from . import buildstate, feeds, gc_tuning, related
@@ -244,6 +251,12 @@ def _indexed_related(original):
     return fast
 
 
+def _cached_checksum(original):
+    cached = functools.cache(original)
+    cached.techblog = True
+    return cached
+
+
 def setup(app: Sphinx) -> dict:
     app.setup_extension("techblog.feeds")
     app.setup_extension("techblog.staleness")
@@ -260,6 +273,8 @@ def setup(app: Sphinx) -> dict:
         pst_utils._update_and_remove_templates = _skip_never_empty(pst_utils._update_and_remove_templates)
     # After pydata-sphinx-theme's add_toctree_functions (priority 500).
     app.connect("html-page-context", _share_navigation, priority=600)
+    if not getattr(sphinx_html._file_checksum, "techblog", False):
+        sphinx_html._file_checksum = _cached_checksum(sphinx_html._file_checksum)
     if not getattr(related.related, "techblog", False):
         related.related = _indexed_related(related.related)
     app.connect("builder-inited", _exit_fast_when_done)

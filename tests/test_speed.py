@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 
 import pytest
 
-from techblog import related
+from techblog import posts, related
 from techblog.speed import RelatedIndex, _indexed_related
 
 
@@ -44,6 +44,19 @@ def test_indexed_related_posts_equal_the_reader_footer_choice():
                 assert [m.docname for m in fast(post, candidates)] == want
                 assert [m.docname for m in RelatedIndex(candidates).related(post, 1, 2)] == \
                     [m.docname for m in original(post, candidates, 1, 2)]
+
+
+def test_neighbours_are_the_prev_and_next_of_a_scan_of_all_posts():
+    rng = random.Random(8)
+    for n in (1, 2, 3, 40, 200):
+        metas = catalog(rng, n)  # many posts share a date
+        cat = posts.Catalog({}, None, False)
+        cat._built = {m.docname: m for m in metas}
+        newest = cat.newest_first()
+        for meta in metas:
+            older = [m for m in newest if m.date < meta.date]
+            newer = [m for m in newest if m.date > meta.date]
+            assert cat.neighbours(meta) == (older[0] if older else None, newer[-1] if newer else None)
 
 
 TOCS = [
