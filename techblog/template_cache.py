@@ -11,6 +11,14 @@ Jinja also checks, on every include of every page, whether the template file
 changed since it was loaded (``auto_reload``: 40,000 ``stat`` calls in a
 1,000-post build).  A build loads each template once; a live preview starts a
 new build, with a new environment, for each change.
+
+Sphinx renders themes in Jinja's ``SandboxedEnvironment``, which checks every
+attribute access and call in a template (a twentieth of writing a page).  The
+sandbox guards against untrusted templates; ours come from this repository and
+from pinned theme packages, reviewed like ``conf.py``, which runs any Python it
+likes.  So the environment is made a plain one before any template is compiled
+(the compiled code differs, so it has its own cache folder).  The output is the
+same byte for byte (tests/test_speed.py renders with both).
 """
 
 from __future__ import annotations
@@ -22,6 +30,7 @@ from pathlib import Path
 import jinja2
 import sphinx
 from jinja2.bccache import FileSystemBytecodeCache
+from jinja2.sandbox import SandboxedEnvironment
 from sphinx.application import Sphinx
 
 FOLDER = "techblog-jinja"
@@ -29,7 +38,7 @@ FOLDER = "techblog-jinja"
 
 def _key(app: Sphinx, environment: jinja2.Environment) -> str:
     parts = [jinja2.__version__, sphinx.__version__, getattr(app.config, "techblog_data_digest", ""),
-             *sorted(environment.extensions)]
+             f"sandboxed={environment.sandboxed}", *sorted(environment.extensions)]
     return hashlib.sha1("\n".join(parts).encode()).hexdigest()[:16]
 
 
@@ -39,6 +48,8 @@ def _builder_inited(app: Sphinx) -> None:
     if environment is None or environment.bytecode_cache is not None:
         return
     environment.auto_reload = False
+    if type(environment) is SandboxedEnvironment:  # as Sphinx's BuiltinTemplateLoader makes it
+        environment.__class__ = jinja2.Environment
     root = Path(app.doctreedir) / FOLDER
     folder = root / _key(app, environment)
     if root.is_dir():

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import os
 import random
+import subprocess
+import sys
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -10,6 +13,10 @@ import pytest
 
 from techblog import posts, related
 from techblog.speed import RelatedIndex, _indexed_related
+
+from .sitebuild import ROOT, Build, make_site
+from .sitebuild import post as post_source
+from .test_incremental import NOW, assert_same_site, outputs
 
 
 @dataclass(eq=False)
@@ -181,3 +188,34 @@ def test_related_lists_kept_after_a_change_are_the_ones_computed_again():
                 assert chosen == new_lists[docname], docname
             kept_any += len(kept)
     assert kept_any > 1000  # the check is not vacuous: many lists are kept
+
+
+
+RENDER = """
+import sys
+import techblog.template_cache as template_cache
+from sphinx.application import Sphinx
+if sys.argv[3] == "sandboxed":
+    template_cache.SandboxedEnvironment = type(None)  # nothing matches: Sphinx's sandbox stays
+app = Sphinx(sys.argv[1], sys.argv[1], sys.argv[2], sys.argv[2] + "/.doctrees", "html",
+             status=None, warning=sys.stderr, freshenv=True, warningiserror=True)
+app.build()
+print(type(app.builder.templates.environment).__name__)
+"""
+
+
+def test_pages_rendered_without_the_sandbox_are_the_pages_rendered_in_it(tmp_path):
+    src = make_site(tmp_path / "site", {
+        "posts/2026/a.md": post_source(date="2026-01-10 10:00", h1="記事 A & <B>", body="本文と `code` と **強調**。"),
+        "posts/2026/b.md": post_source(date="2026-02-10 10:00", h1="記事 B", tags="[PostgreSQL]", author="suzuki"),
+    })
+    builds, environments = {}, {}
+    for kind in ("sandboxed", "plain"):
+        out = tmp_path / kind
+        result = subprocess.run([sys.executable, "-c", RENDER, str(src), str(out), kind], capture_output=True,
+                                text=True, cwd=ROOT, env={**os.environ, **NOW, "PYTHONHASHSEED": "0"})
+        assert result.returncode == 0, result.stderr
+        builds[kind], environments[kind] = Build(src, out, 0, result.stderr), result.stdout.strip()
+    assert environments == {"sandboxed": "SandboxedEnvironment", "plain": "Environment"}
+    assert len(outputs(builds["plain"])) > 20
+    assert_same_site(builds["plain"], builds["sandboxed"])
