@@ -23,14 +23,9 @@ distinct token and one document file per shown result, whatever the blog size.
 from __future__ import annotations
 
 import hashlib
-import json
-import math
 import os
 import re
 import time
-import unicodedata
-from collections import Counter
-from collections.abc import Mapping
 from pathlib import Path
 
 import jinja2.ext
@@ -39,7 +34,7 @@ from sphinx.util import logging
 
 from . import jst, posts, registries
 from .problems import Problem, report
-from .search_text import Page, page_from_html, token_count, tokens
+from .search_text import Page, average_length, doc_file, doc_weights, encode, page_from_html, token_count
 
 logger = logging.getLogger(__name__)
 OUT_DIR = "_search"
@@ -47,12 +42,6 @@ TEMPLATES = Path(__file__).parent / "templates"
 TARGET_SHARD_BYTES = 8 * 1024
 MAX_SHARDS = 1 << 14
 
-# Field weights: one title or tag hit outweighs any number of body mentions
-# (the body part is a saturating BM25 term below 2.2).
-TITLE_WEIGHT = 8.0
-TAG_WEIGHT = 6.0
-BM25_K1 = 1.2
-BM25_B = 0.75
 
 
 def shard_of(token: str, shards: int) -> int:
@@ -112,42 +101,6 @@ def body_length(page: Page) -> int:
     return token_count(page.text) or 1
 
 
-def average_length(lengths: list[int]) -> float:
-    """The corpus's average body length for BM25, rounded to a step of 2^(1/4).
-
-    Rounded so that editing or adding one post does not change every other
-    post's weights (and so every file of the index): the average moves by a
-    step only when the blog's typical post length changes by about a fifth.
-    """
-    return rounded_length(sum(lengths) / max(len(lengths), 1))
-
-
-def rounded_length(length: float) -> float:
-    """A length rounded to a step of 2^(1/4) (19 %), for BM25's length normalisation."""
-    return 2 ** (round(math.log2(max(length, 1.0)) * 4) / 4)
-
-
-def doc_weights(page: Page, average: float, body: Mapping[str, int] | None = None) -> list[tuple[str, int]]:
-    """(token, weight x 100) of one page: field weights + BM25 body term.
-
-    *body* is how often each token occurs in the page's text, when already
-    counted (techblog.search_worker counts while pages are written).  The body
-    length is rounded like the average, so a sentence added to a post changes
-    only the weights of the words it adds (techblog.search_update then rewrites
-    a few shards, not every shard the post is in).
-    """
-    body = Counter(tokens(page.text)) if body is None else body
-    length = rounded_length(sum(body.values()) or 1)
-    title, tags = set(tokens(page.title)), set(tokens(" ".join(page.tags)))
-    norm = BM25_K1 * (1 - BM25_B + BM25_B * length / average)
-    weights = []
-    for token in sorted(title | tags | set(body)):
-        tf = body.get(token, 0)
-        weight = TITLE_WEIGHT * (token in title) + TAG_WEIGHT * (token in tags) + tf * (BM25_K1 + 1) / (tf + norm)
-        weights.append((token, max(1, round(weight * 100))))
-    return weights
-
-
 def shard_count(total: int) -> int:
     """One shard per ~8 KB of postings, a power of two: a query's download stays
     flat as the blog grows, only the number of files does."""
@@ -160,15 +113,6 @@ def shard_count(total: int) -> int:
 def postings_size(token: str, count: int) -> int:
     """What one token adds to the index size that sets the number of shards."""
     return len(token) + 4 + 8 * count if count else 0
-
-
-def encode(data) -> bytes:
-    return json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
-
-
-def doc_record(page: Page) -> dict:
-    # The snippet text is NFKC too, so the page can find and mark ＡＷＳ typed as AWS.
-    return {"u": page.url, "t": page.title, "d": page.date, "x": unicodedata.normalize("NFKC", page.text)}
 
 
 class IndexFiles:
@@ -236,7 +180,7 @@ def write_index(out: Path, pages: list[Page], written: dict[str, str] | None = N
     for n, bucket in enumerate(buckets):
         files.put(f"shard/{n}.json", encode(bucket))
     for doc_id, page in enumerate(pages):
-        files.put(f"doc/{doc_id}.json", encode(doc_record(page)))
+        files.put(f"doc/{doc_id}.json", doc_file(page))
     if layout is not None:
         layout.update(average=average, total=total, shards=shards)
     return files.finish(len(pages), shards)

@@ -16,21 +16,19 @@ from __future__ import annotations
 import hashlib
 import json
 import pickle
-from array import array
 from dataclasses import asdict
 from pathlib import Path
 
 from sphinx.application import Sphinx
 from sphinx.util import logging
 
-from . import buildstate, posts, search, search_update, search_worker
+from . import buildstate, posts, search, search_text, search_update, search_worker
 from .ablog_compat import replace_listener
 
 logger = logging.getLogger(__name__)
 SEARCH_CACHE = "techblog-search.pickle"
 SEARCH_STAMP = "techblog-search-stamp.json"
 SEARCH_CACHE_VERSION = 3
-TOKEN_SEP = "\x00"
 
 
 class SearchCache:
@@ -52,8 +50,11 @@ class SearchCache:
         self.weights: dict = {}
         self.signature = None
         self._keys: dict[int, tuple] = {}
+        # From the worker, by page key: body token counts and document file; by (page key, average): weights.
         self.read_by_worker = read_by_worker or {}
-        self.counts: dict[str, tuple] = {}  # page key -> body token counts, from the worker
+        self.counts: dict[str, tuple] = {}
+        self.doc_files: dict[str, bytes] = {}
+        self.worker_weights: dict[tuple, tuple] = {}
         self.data_stamp = app.config.techblog_data_digest  # registries show in page text (tag labels)
 
     def read_page(self, read, app: Sphinx, docname: str):
@@ -77,8 +78,10 @@ class SearchCache:
         done = self.read_by_worker.get(docname)
         if done is None or done[:2] != (stat.st_mtime_ns, stat.st_size) or done[2] is None:
             return None
-        self.counts[self.key(done[2])] = done[3]
-        return done[2]
+        _, _, page, counts, doc_file, average, weights = done
+        key = self.key(page)
+        self.counts[key], self.doc_files[key], self.worker_weights[(key, average)] = counts, doc_file, weights
+        return page
 
     def key(self, page) -> str:
         """A digest of the page, computed once per page object (lengths, weights and the layout all use it)."""
@@ -104,16 +107,17 @@ class SearchCache:
         if key not in self.weights:
             if key in self.old_weights:
                 self.weights[key] = self.old_weights[key]
+            elif key in self.worker_weights:
+                self.weights[key] = self.worker_weights[key]
             else:
                 counts = self.counts.get(key[0])
-                pairs = doc_weights(page, average, None if counts is None else dict(self._pairs(counts)))
-                self.weights[key] = (TOKEN_SEP.join(t for t, _ in pairs), array("i", (w for _, w in pairs)))
-        return self._pairs(self.weights[key])
+                self.weights[key] = search_text.pack(
+                    doc_weights(page, average, None if counts is None else dict(search_text.unpack(counts))))
+        return search_text.unpack(self.weights[key])
 
-    @staticmethod
-    def _pairs(stored) -> list:
-        joined, weights = stored
-        return list(zip(joined.split(TOKEN_SEP), weights, strict=True)) if joined else []
+    def doc_file(self, doc_file, page) -> bytes:
+        known = self.doc_files.get(self.key(page))
+        return known if known is not None else doc_file(page)
 
     def write_index(self, write_index, out: Path, pages: list) -> dict:
         """The index of the previous build when no page changed; else updated, or written in full."""
@@ -129,7 +133,7 @@ class SearchCache:
 
         def old_weights(doc_id: int):
             stored = self.old_weights.get((old_keys[doc_id], average))
-            return None if stored is None else self._pairs(stored)
+            return None if stored is None else search_text.unpack(stored)
 
         self.manifest = search_update.update(out, pages, keys, average, self.layout, old_weights,
                                              lambda doc_id: search.doc_weights(pages[doc_id], average), self.written)
@@ -199,11 +203,13 @@ def _cached_search_index(build_finished, read_page, body_length, doc_weights, wr
         search.body_length = lambda page: cache.body_length(body_length, page)
         search.doc_weights = lambda page, average: cache.doc_weights(doc_weights, page, average)
         search.write_index = lambda out, pages: cache.write_index(write_index, out, pages)
+        doc_file = search.doc_file
+        search.doc_file = lambda page: cache.doc_file(doc_file, page)
         try:
             build_finished(app, exception)
         finally:
             search.read_page, search.body_length, search.doc_weights = read_page, body_length, doc_weights
-            search.write_index = write_index
+            search.write_index, search.doc_file = write_index, doc_file
         if cache.counts:
             logger.info("検索索引: %d ページは書き出しと並行して別のプロセスで読みました", len(cache.counts))
         cache.save()

@@ -7,14 +7,25 @@ starts in a tenth of a second and stays small.
 
 from __future__ import annotations
 
+import json
+import math
 import operator
 import re
 import unicodedata
 from array import array
 from collections import Counter
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from lxml import html as lxml_html
+
+# Field weights: one title or tag hit outweighs any number of body mentions
+# (the body part is a saturating BM25 term below 2.2).
+TITLE_WEIGHT = 8.0
+TAG_WEIGHT = 6.0
+BM25_K1 = 1.2
+BM25_B = 0.75
+TOKEN_SEP = "\x00"  # tokens joined into one string: compact to keep and to pickle
 
 HIRAGANA = "\u3041-\u3096\u309d\u309e"
 KATAKANA = "\u30a1-\u30fa\u30fc-\u30fe\u31f0-\u31ff"
@@ -80,10 +91,20 @@ def token_count(text: str) -> int:
     return count
 
 
+def pack(pairs) -> tuple[str, array]:
+    """(token, number) pairs, compactly: the tokens joined by NUL, and the numbers."""
+    pairs = list(pairs)
+    return TOKEN_SEP.join(t for t, _ in pairs), array("i", (n for _, n in pairs))
+
+
+def unpack(packed: tuple[str, array]) -> list[tuple[str, int]]:
+    joined, numbers = packed
+    return list(zip(joined.split(TOKEN_SEP), numbers, strict=True)) if joined else []
+
+
 def body_counts(text: str) -> tuple[str, array]:
-    """How often each token occurs in *text*, compactly: the tokens joined by NUL, and their counts."""
-    counts = Counter(tokens(text))
-    return "\x00".join(counts), array("i", counts.values())
+    """How often each token occurs in *text*, packed."""
+    return pack(Counter(tokens(text)).items())
 
 
 def element_text(element) -> str:
@@ -110,3 +131,53 @@ def page_from_html(html: bytes, url: str, title: str | None, date: str, tags: li
     if h1 is not None:
         h1.drop_tree()
     return Page(url, title or heading, date, tags, element_text(article))
+
+
+def average_length(lengths: list[int]) -> float:
+    """The corpus's average body length for BM25, rounded to a step of 2^(1/4).
+
+    Rounded so that editing or adding one post does not change every other
+    post's weights (and so every file of the index): the average moves by a
+    step only when the blog's typical post length changes by about a fifth.
+    """
+    return rounded_length(sum(lengths) / max(len(lengths), 1))
+
+
+def rounded_length(length: float) -> float:
+    """A length rounded to a step of 2^(1/4) (19 %), for BM25's length normalisation."""
+    return 2 ** (round(math.log2(max(length, 1.0)) * 4) / 4)
+
+
+def doc_weights(page: Page, average: float, body: Mapping[str, int] | None = None) -> list[tuple[str, int]]:
+    """(token, weight x 100) of one page: field weights + BM25 body term.
+
+    *body* is how often each token occurs in the page's text, when already
+    counted (techblog.search_worker counts while pages are written).  The body
+    length is rounded like the average, so a sentence added to a post changes
+    only the weights of the words it adds (techblog.search_update then rewrites
+    a few shards, not every shard the post is in).
+    """
+    body = Counter(tokens(page.text)) if body is None else body
+    length = rounded_length(sum(body.values()) or 1)
+    title, tags = set(tokens(page.title)), set(tokens(" ".join(page.tags)))
+    norm = BM25_K1 * (1 - BM25_B + BM25_B * length / average)
+    weights = []
+    for token in sorted(title | tags | set(body)):
+        tf = body.get(token, 0)
+        weight = TITLE_WEIGHT * (token in title) + TAG_WEIGHT * (token in tags) + tf * (BM25_K1 + 1) / (tf + norm)
+        weights.append((token, max(1, round(weight * 100))))
+    return weights
+
+
+def encode(data) -> bytes:
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+
+
+def doc_record(page: Page) -> dict:
+    # The snippet text is NFKC too, so the page can find and mark ＡＷＳ typed as AWS.
+    return {"u": page.url, "t": page.title, "d": page.date, "x": unicodedata.normalize("NFKC", page.text)}
+
+
+def doc_file(page: Page) -> bytes:
+    """The bytes of the page's document file (``_search/doc/<id>.json``)."""
+    return encode(doc_record(page))

@@ -92,7 +92,7 @@ def update(out: Path, pages: list[search.Page], keys: list[str], average: float,
     for doc_id, page in enumerate(pages):
         name = f"doc/{doc_id}.json"
         if doc_id in added or not files.keep(name):
-            files.put(name, search.encode(search.doc_record(page)))
+            files.put(name, search.doc_file(page))
     layout.keys, layout.total = list(keys), total
     return files.finish(len(pages), layout.shards)
 

@@ -1,12 +1,14 @@
 """The search index's pages read and counted by a second process while Sphinx writes.
 
 :mod:`techblog.search` reads every page of the index back from the written
-HTML and counts its tokens at the end of the build: a third of a 1,000-post
-build's index time, on one core while the other is idle.  Here, a serial build
+HTML, counts and weighs its tokens and encodes its document file at the end
+of the build: nine tenths of a 1,000-post build's index time, on one core
+while the other is idle.  Here, a serial build
 hands each page to ``python -m techblog.search_worker`` as soon as Sphinx has
 written it; the worker reads and counts it while the next pages are written,
 and gives back, at the end of the build, for each page: the file's size and
-time, the :class:`~techblog.search_text.Page` and its token counts.
+time, the :class:`~techblog.search_text.Page`, its token counts, its document
+file, and its weights for the average length of the pages it read.
 :mod:`techblog.search_cache` uses a result only while the file on disk still
 has that size and time, and reads any other page itself, as before: the index
 is the same either way (tests compare serial builds, which use the worker,
@@ -28,7 +30,7 @@ import weakref
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .search_text import body_counts, page_from_html
+from .search_text import average_length, body_counts, doc_file, doc_weights, pack, page_from_html, unpack
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
@@ -82,7 +84,8 @@ class Worker:
             pass
 
     def collect(self) -> dict:
-        """{docname: (mtime_ns, size, Page or None, body counts)} of the pages the worker read."""
+        """{docname: (mtime_ns, size, Page or None, body counts, document file, average, weights)}
+        of the pages the worker read (the weights are for that average)."""
         self.close_input()
         try:
             if self.process.wait() != 0:
@@ -157,17 +160,30 @@ def _build_finished(app: Sphinx, exception) -> None:
 
 
 def main(argv: list[str]) -> int:
-    """Read the pages named on standard input, one JSON line each; pickle the results to argv[0] at its end."""
-    results = {}
+    """Read the pages named on standard input, one JSON line each; pickle the results to argv[0] at its end.
+
+    Each page's document file is made as it is read.  The weights need the
+    average length of all pages, so they are made at the end, while Sphinx
+    writes the listings and feeds, for the average of the pages read: in a
+    build that wrote every page of the index that is the index's average, and
+    the build uses them; otherwise it weighs the pages itself.
+    """
+    pages = {}
     for line in sys.stdin.buffer:
         docname, path, url, title, date, tags = json.loads(line)
         try:
             stat = os.stat(path)
             page = page_from_html(Path(path).read_bytes(), url, title, date, tags)
-            counts = body_counts(page.text) if page is not None else None
+            read = (body_counts(page.text), doc_file(page)) if page is not None else (None, None)
         except Exception:  # noqa: BLE001 - the build reads this page itself and reports what is wrong
             continue
-        results[docname] = (stat.st_mtime_ns, stat.st_size, page, counts)
+        pages[docname] = (stat.st_mtime_ns, stat.st_size, page, *read)
+    average = average_length([sum(v[3][1]) or 1 for v in pages.values() if v[2] is not None])
+    results = {}
+    for docname, (mtime_ns, size, page, counts, doc) in pages.items():
+        weights = pack(doc_weights(page, average, dict(unpack(counts)))) if page is not None else None
+        # Plain tuples: a class of this module would pickle as __main__'s.
+        results[docname] = (mtime_ns, size, page, counts, doc, average, weights)
     target = Path(argv[0])
     partial = target.with_suffix(".partial")
     partial.write_bytes(pickle.dumps(results, pickle.HIGHEST_PROTOCOL))

@@ -43,14 +43,18 @@ def test_the_worker_gives_what_the_build_would_read_itself(tmp_path):
     results = w.collect()
 
     assert sorted(results) == ["p0", "p1", "p2"]
+    expected = [search_text.page_from_html(path.read_bytes(), path.name, "記事のタイトル" if n else None,
+                                           "2026年1月10日", ["障害対応"]) for n, path in enumerate(paths)]
+    average = search_text.average_length([search_text.token_count(p.text) or 1 for p in expected])
     for n, path in enumerate(paths):
-        mtime_ns, size, page, counts = results[f"p{n}"]
+        mtime_ns, size, page, counts, doc_file, worker_average, weights = results[f"p{n}"]
         stat = path.stat()
         assert (mtime_ns, size) == (stat.st_mtime_ns, stat.st_size)
-        expected = search_text.page_from_html(path.read_bytes(), path.name, "記事のタイトル" if n else None,
-                                              "2026年1月10日", ["障害対応"])
-        assert page == expected
-        assert counts == search_text.body_counts(expected.text)
+        assert page == expected[n]
+        assert counts == search_text.body_counts(page.text)
+        assert doc_file == search_text.doc_file(page)
+        assert worker_average == average
+        assert search_text.unpack(weights) == search_text.doc_weights(page, average)
     assert results["p0"][2].title == "見出し" and "サイドバー" not in results["p0"][2].text
     assert "共有ボタン" not in results["p0"][2].text
     assert not (tmp_path / "doctrees" / search_worker.RESULTS).exists()
