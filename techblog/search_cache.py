@@ -50,9 +50,9 @@ class SearchCache:
         self.weights: dict = {}
         self.signature = None
         self._keys: dict[int, tuple] = {}
-        # From the worker, by page key: body token counts and document file; by (page key, average): weights.
+        # From the worker, by page key: body length and document file; by (page key, average): weights.
         self.read_by_worker = read_by_worker or {}
-        self.counts: dict[str, tuple] = {}
+        self.worker_lengths: dict[str, int] = {}
         self.doc_files: dict[str, bytes] = {}
         self.worker_weights: dict[tuple, tuple] = {}
         self.data_stamp = app.config.techblog_data_digest  # registries show in page text (tag labels)
@@ -78,9 +78,11 @@ class SearchCache:
         done = self.read_by_worker.get(docname)
         if done is None or done[:2] != (stat.st_mtime_ns, stat.st_size) or done[2] is None:
             return None
-        _, _, page, counts, doc_file, average, weights = done
+        _, _, page, length, doc_file, average, weights = done
         key = self.key(page)
-        self.counts[key], self.doc_files[key], self.worker_weights[(key, average)] = counts, doc_file, weights
+        self.doc_files[key] = doc_file
+        if weights is not None:
+            self.worker_lengths[key], self.worker_weights[(key, average)] = length, weights
         return page
 
     def key(self, page) -> str:
@@ -96,8 +98,8 @@ class SearchCache:
         if key not in self.lengths:
             if key in self.old_lengths:
                 self.lengths[key] = self.old_lengths[key]
-            elif key in self.counts:
-                self.lengths[key] = sum(self.counts[key][1]) or 1
+            elif key in self.worker_lengths:
+                self.lengths[key] = self.worker_lengths[key]
             else:
                 self.lengths[key] = body_length(page)
         return self.lengths[key]
@@ -110,10 +112,12 @@ class SearchCache:
             elif key in self.worker_weights:
                 self.weights[key] = self.worker_weights[key]
             else:
-                counts = self.counts.get(key[0])
-                self.weights[key] = search_text.pack(
-                    doc_weights(page, average, None if counts is None else dict(search_text.unpack(counts))))
+                self.weights[key] = search_text.pack(doc_weights(page, average))
         return search_text.unpack(self.weights[key])
+
+    def forget_worker(self) -> None:
+        """Drop what the worker gave once the index is written (the end of the build is its memory peak)."""
+        self.read_by_worker, self.worker_lengths, self.doc_files, self.worker_weights = {}, {}, {}, {}
 
     def doc_file(self, doc_file, page) -> bytes:
         known = self.doc_files.get(self.key(page))
@@ -210,8 +214,9 @@ def _cached_search_index(build_finished, read_page, body_length, doc_weights, wr
         finally:
             search.read_page, search.body_length, search.doc_weights = read_page, body_length, doc_weights
             search.write_index, search.doc_file = write_index, doc_file
-        if cache.counts:
-            logger.info("検索索引: %d ページは書き出しと並行して別のプロセスで読みました", len(cache.counts))
+        if cache.doc_files:
+            logger.info("検索索引: %d ページは書き出しと並行して別のプロセスで読みました", len(cache.doc_files))
+        cache.forget_worker()
         cache.save()
         stamp.save()
     return finished

@@ -30,7 +30,7 @@ import weakref
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .search_text import average_length, body_counts, doc_file, doc_weights, pack, page_from_html, unpack
+from .search_text import Page, average_length, body_counts, doc_file, doc_weights, pack, page_from_html, unpack
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
@@ -84,14 +84,13 @@ class Worker:
             pass
 
     def collect(self) -> dict:
-        """{docname: (mtime_ns, size, Page or None, body counts, document file, average, weights)}
+        """{docname: (mtime_ns, size, Page or None, length, document file, average, weights)}
         of the pages the worker read (the weights are for that average)."""
         self.close_input()
         try:
             if self.process.wait() != 0:
                 raise OSError(self.log_path.read_text(encoding="utf-8", errors="replace").strip().splitlines()[-1:])
-            with self.results_path.open("rb") as f:
-                results = pickle.load(f)
+            results = _read_results(self.results_path)
         except (OSError, pickle.UnpicklingError, EOFError) as error:
             # The index is still right: techblog.search_cache reads every page itself.
             from sphinx.util import logging  # not at the top: the worker process runs without Sphinx
@@ -112,6 +111,18 @@ class Worker:
             except OSError:
                 pass
         self.results_path.unlink(missing_ok=True)
+
+
+def _read_results(path: Path) -> dict:
+    results = {}
+    with path.open("rb") as f:
+        while not isinstance(item := pickle.load(f), dict):
+            docname, mtime_ns, size, page, doc = item
+            results[docname] = (mtime_ns, size, page, None, doc, None, None)
+    average = item["average"]
+    for docname, (length, weights) in item["weighed"].items():
+        results[docname] = (*results[docname][:3], length, results[docname][4], average, weights)
+    return results
 
 
 _workers: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
@@ -160,33 +171,39 @@ def _build_finished(app: Sphinx, exception) -> None:
 
 
 def main(argv: list[str]) -> int:
-    """Read the pages named on standard input, one JSON line each; pickle the results to argv[0] at its end.
+    """Read the pages named on standard input, one JSON line each, into the results file argv[0].
 
-    Each page's document file is made as it is read.  The weights need the
-    average length of all pages, so they are made at the end, while Sphinx
-    writes the listings and feeds, for the average of the pages read: in a
-    build that wrote every page of the index that is the index's average, and
-    the build uses them; otherwise it weighs the pages itself.
+    Each page goes to the file as soon as it is read, with its document file:
+    ``(docname, mtime_ns, size, Page or None, document file)``.  Only the
+    token counts stay in memory: the weights need the average length of all
+    pages, so they are made at the end (while Sphinx writes the listings and
+    feeds) for the average of the pages read, and close the file as
+    ``{"average": ..., "weighed": {docname: (length, weights)}}``.  In a build
+    that wrote every page of the index that average is the index's, and the
+    build uses these weights; otherwise it weighs the pages itself.
     """
-    pages = {}
-    for line in sys.stdin.buffer:
-        docname, path, url, title, date, tags = json.loads(line)
-        try:
-            stat = os.stat(path)
-            page = page_from_html(Path(path).read_bytes(), url, title, date, tags)
-            read = (body_counts(page.text), doc_file(page)) if page is not None else (None, None)
-        except Exception:  # noqa: BLE001 - the build reads this page itself and reports what is wrong
-            continue
-        pages[docname] = (stat.st_mtime_ns, stat.st_size, page, *read)
-    average = average_length([sum(v[3][1]) or 1 for v in pages.values() if v[2] is not None])
-    results = {}
-    for docname, (mtime_ns, size, page, counts, doc) in pages.items():
-        weights = pack(doc_weights(page, average, dict(unpack(counts)))) if page is not None else None
-        # Plain tuples: a class of this module would pickle as __main__'s.
-        results[docname] = (mtime_ns, size, page, counts, doc, average, weights)
     target = Path(argv[0])
     partial = target.with_suffix(".partial")
-    partial.write_bytes(pickle.dumps(results, pickle.HIGHEST_PROTOCOL))
+    counted = {}
+    with partial.open("wb") as results:
+        for line in sys.stdin.buffer:
+            docname, path, url, title, date, tags = json.loads(line)
+            try:
+                stat = os.stat(path)
+                page = page_from_html(Path(path).read_bytes(), url, title, date, tags)
+                doc = doc_file(page) if page is not None else None
+                if page is not None:  # the weights need the title and tags, not the text
+                    counted[docname] = (Page(url, page.title, date, tags, ""), body_counts(page.text))
+            except Exception:  # noqa: BLE001 - the build reads this page itself and reports what is wrong
+                continue
+            # Plain tuples: a class of this module would pickle as __main__'s.
+            pickle.dump((docname, stat.st_mtime_ns, stat.st_size, page, doc), results, pickle.HIGHEST_PROTOCOL)
+        average = average_length([sum(counts[1]) or 1 for _, counts in counted.values()])
+        weighed = {}
+        for docname in list(counted):
+            page, counts = counted.pop(docname)
+            weighed[docname] = (sum(counts[1]) or 1, pack(doc_weights(page, average, dict(unpack(counts)))))
+        pickle.dump({"average": average, "weighed": weighed}, results, pickle.HIGHEST_PROTOCOL)
     os.replace(partial, target)
     return 0
 
