@@ -75,15 +75,14 @@ class SearchCache:
 
     def _from_worker(self, docname: str, stat):
         """The worker's page, while the file is still the one it read."""
-        done = self.read_by_worker.get(docname)
-        if done is None or done[:2] != (stat.st_mtime_ns, stat.st_size) or done[2] is None:
+        read = self.read_by_worker.get(docname)
+        if read is None or (read.mtime_ns, read.size) != (stat.st_mtime_ns, stat.st_size) or read.page is None:
             return None
-        _, _, page, length, doc_file, average, weights = done
-        key = self.key(page)
-        self.doc_files[key] = doc_file
-        if weights is not None:
-            self.worker_lengths[key], self.worker_weights[(key, average)] = length, weights
-        return page
+        key = self.key(read.page)
+        self.doc_files[key] = read.doc_file
+        if read.weights is not None:
+            self.worker_lengths[key], self.worker_weights[(key, read.average)] = read.length, read.weights
+        return read.page
 
     def key(self, page) -> str:
         """A digest of the page, computed once per page object (lengths, weights and the layout all use it)."""

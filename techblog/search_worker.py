@@ -28,7 +28,7 @@ import subprocess
 import sys
 import weakref
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from .search_text import Page, average_length, body_counts, doc_file, doc_weights, pack, page_from_html, unpack
 
@@ -37,6 +37,18 @@ if TYPE_CHECKING:
 
 RESULTS = "techblog-search-pages.pickle"
 LOG = "techblog-search-pages.log"
+
+
+class Read(NamedTuple):
+    """One page as the worker read it (the last three are None for a page without an article)."""
+
+    mtime_ns: int
+    size: int
+    page: Page | None
+    doc_file: bytes | None
+    length: int | None = None
+    average: float | None = None
+    weights: tuple | None = None  # packed, for *average*
 
 
 class Worker:
@@ -54,11 +66,9 @@ class Worker:
         self.pipe = self.process.stdin.fileno()
         os.set_blocking(self.pipe, False)
         self.pending = bytearray()
-        self.sent = 0
 
     def send(self, docname: str, path: Path, fields: tuple) -> None:
         self.pending += json.dumps([docname, str(path), *fields], ensure_ascii=False).encode() + b"\n"
-        self.sent += 1
         self._flush()
 
     def _flush(self) -> None:
@@ -83,9 +93,8 @@ class Worker:
         except BrokenPipeError:
             pass
 
-    def collect(self) -> dict:
-        """{docname: (mtime_ns, size, Page or None, length, document file, average, weights)}
-        of the pages the worker read (the weights are for that average)."""
+    def collect(self) -> dict[str, Read]:
+        """The pages the worker read, by docname."""
         self.close_input()
         try:
             if self.process.wait() != 0:
@@ -113,22 +122,21 @@ class Worker:
         self.results_path.unlink(missing_ok=True)
 
 
-def _read_results(path: Path) -> dict:
+def _read_results(path: Path) -> dict[str, Read]:
     results = {}
     with path.open("rb") as f:
         while not isinstance(item := pickle.load(f), dict):
-            docname, mtime_ns, size, page, doc = item
-            results[docname] = (mtime_ns, size, page, None, doc, None, None)
-    average = item["average"]
+            docname, mtime_ns, size, page, doc_file = item
+            results[docname] = Read(mtime_ns, size, page, doc_file)
     for docname, (length, weights) in item["weighed"].items():
-        results[docname] = (*results[docname][:3], length, results[docname][4], average, weights)
+        results[docname] = results[docname]._replace(length=length, average=item["average"], weights=weights)
     return results
 
 
 _workers: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
 
-def collect(app: Sphinx) -> dict:
+def collect(app: Sphinx) -> dict[str, Read]:
     """What this build's worker read (empty when no worker ran); called once, by techblog.search_cache."""
     worker = _workers.pop(app, None)
     return {} if worker is None else worker.collect()

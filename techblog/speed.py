@@ -29,6 +29,11 @@ incremental, parallel and clean builds):
   1,000 posts); the checksum itself it already keeps per path for the whole
   process (``sphinx.builders.html._assets._file_checksum_inner``), so the
   answer per output folder and file name is kept too.
+- Sphinx sets its logger to DEBUG and lets each handler drop what the
+  verbosity does not show, so every page makes about ten log records nobody
+  sees (progress lines, "emitting event" debug lines: 0.6 s at 1,000 posts).
+  The logger's own level is set to the lowest its handlers show, which drops
+  the same records before they are made.
 - The search index is kept between builds by :mod:`techblog.search_cache`.
 """
 
@@ -257,7 +262,15 @@ def _cached_checksum(original):
     return cached
 
 
+def _log_only_what_is_shown() -> None:
+    sphinx_logger = logging.getLogger("sphinx")
+    levels = [handler.level for handler in sphinx_logger.handlers]
+    if levels:
+        sphinx_logger.setLevel(min(levels))
+
+
 def setup(app: Sphinx) -> dict:
+    _log_only_what_is_shown()
     app.setup_extension("techblog.feeds")
     app.setup_extension("techblog.staleness")
     app.setup_extension("techblog.search_cache")

@@ -47,16 +47,15 @@ def test_the_worker_gives_what_the_build_would_read_itself(tmp_path):
                                            "2026年1月10日", ["障害対応"]) for n, path in enumerate(paths)]
     average = search_text.average_length([search_text.token_count(p.text) or 1 for p in expected])
     for n, path in enumerate(paths):
-        mtime_ns, size, page, length, doc_file, worker_average, weights = results[f"p{n}"]
-        stat = path.stat()
-        assert (mtime_ns, size) == (stat.st_mtime_ns, stat.st_size)
-        assert page == expected[n]
-        assert length == (search_text.token_count(page.text) or 1)
-        assert doc_file == search_text.doc_file(page)
-        assert worker_average == average
-        assert search_text.unpack(weights) == search_text.doc_weights(page, average)
-    assert results["p0"][2].title == "見出し" and "サイドバー" not in results["p0"][2].text
-    assert "共有ボタン" not in results["p0"][2].text
+        read, stat = results[f"p{n}"], path.stat()
+        assert (read.mtime_ns, read.size) == (stat.st_mtime_ns, stat.st_size)
+        assert read.page == expected[n]
+        assert read.length == (search_text.token_count(read.page.text) or 1)
+        assert read.doc_file == search_text.doc_file(read.page)
+        assert read.average == average
+        assert search_text.unpack(read.weights) == search_text.doc_weights(read.page, average)
+    assert results["p0"].page.title == "見出し" and "サイドバー" not in results["p0"].page.text
+    assert "共有ボタン" not in results["p0"].page.text
     assert not (tmp_path / "doctrees" / search_worker.RESULTS).exists()
 
 

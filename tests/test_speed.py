@@ -14,7 +14,7 @@ import pytest
 from techblog import posts, related
 from techblog.speed import RelatedIndex, _indexed_related
 
-from .sitebuild import ROOT, Build, make_site
+from .sitebuild import ROOT, Build, make_site, sphinx_build
 from .sitebuild import post as post_source
 from .test_incremental import NOW, assert_same_site, outputs
 
@@ -219,3 +219,12 @@ def test_pages_rendered_without_the_sandbox_are_the_pages_rendered_in_it(tmp_pat
     assert environments == {"sandboxed": "SandboxedEnvironment", "plain": "Environment"}
     assert len(outputs(builds["plain"])) > 20
     assert_same_site(builds["plain"], builds["sandboxed"])
+
+
+def test_debug_output_still_shows_with_vv(tmp_path):
+    src = make_site(tmp_path / "site", {"posts/2026/a.md": post_source(date="2026-01-10 10:00")})
+    quiet = sphinx_build(src, tmp_path / "default", env=NOW)
+    verbose = sphinx_build(src, tmp_path / "verbose", "-vv", env=NOW)
+    assert quiet.returncode == 0 and verbose.returncode == 0, verbose.output
+    assert "emitting event" not in quiet.output and "writing output" in quiet.output
+    assert "[app] emitting event: 'doctree-read'" in verbose.output
