@@ -81,11 +81,14 @@ def shown_posts(app: Sphinx, kept: dict[str, list[str]] | None = None) -> tuple[
 
     *kept* holds related lists known to be still right (see ``_related_kept``).
     """
-    built = posts.of(app).newest_first()
+    catalog = posts.of(app)
+    built = catalog.newest_first()
     kept = kept or {}
     shown, lists = {}, {}
-    for i, meta in enumerate(built):
-        neighbours = [built[i - 1].docname if i else None, built[i + 1].docname if i + 1 < len(built) else None]
+    for meta in built:
+        # The page's own previous and next (pages.post_context): with equal dates, not the posts beside it in the list.
+        older, newer = catalog.neighbours(meta)
+        neighbours = [newer.docname if newer else None, older.docname if older else None]
         series = [m.docname for m in related.series_parts(meta, built)]
         chosen = kept.get(meta.docname)
         if chosen is None:

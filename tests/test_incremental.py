@@ -128,6 +128,26 @@ def test_retitling_a_post_updates_the_pages_that_link_to_it(site, tmp_path):
     assert rebuild(src, tmp).returncode == 0
 
 
+def test_retitling_a_post_updates_its_newer_neighbour_of_a_shared_date(tmp_path):
+    # Two posts share a date, so the first of them is not beside its "older post" in the newest-first list.
+    old = {"tags": "[パス]", "category": "event"}
+    tied = {"tags": "[バス]", "category": "tech"}
+    src = make_site(tmp_path / "site", {
+        **POSTS,
+        **{f"posts/2026/new{i}.md": post(date=f"2026-05-0{i} 10:00", h1=f"新しい記事 {i}", tags="[PostgreSQL]")
+           for i in range(1, 8)},
+        "posts/2020/tie-a.md": post(date="2020-04-01 10:00", h1="同時刻の記事 A", **tied),
+        "posts/2020/tie-b.md": post(date="2020-04-01 10:00", h1="同時刻の記事 B", **tied),
+        "posts/2020/before.md": post(date="2020-03-20 10:00", h1="直前の記事", **old),
+    })
+    assert sphinx_build(src, tmp_path / "incremental", env=NOW, reread=False).returncode == 0
+    (src / "posts/2020/before.md").write_text(post(date="2020-03-20 10:00", h1="改題した直前の記事", **old),
+                                              encoding="utf-8")
+    incremental = rebuild(src, tmp_path)
+    assert "改題した直前の記事" in text(incremental, "posts/2020/tie-a.html")
+    assert_same_site(incremental, clean_build(src, tmp_path, "clean"))
+
+
 def test_editing_a_registry_updates_every_page(site, tmp_path):
     src, tmp = site
     authors = src / "data/authors.yml"
