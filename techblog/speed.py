@@ -277,6 +277,7 @@ def setup(app: Sphinx) -> dict:
     app.setup_extension("techblog.settings_cache")
     app.setup_extension("techblog.highlight_cache")
     app.setup_extension("techblog.frontmatter_yaml")
+    app.setup_extension("techblog.markdown_parser")
     app.setup_extension("techblog.template_cache")
     app.setup_extension("techblog.card_html")
     app.setup_extension("techblog.page_toc")

@@ -228,3 +228,46 @@ def test_debug_output_still_shows_with_vv(tmp_path):
     assert quiet.returncode == 0 and verbose.returncode == 0, verbose.output
     assert "emitting event" not in quiet.output and "writing output" in quiet.output
     assert "[app] emitting event: 'doctree-read'" in verbose.output
+
+
+def test_a_pages_own_myst_options_apply_to_that_page_only(tmp_path):
+    # Pages are read in name order: b's own options come between two pages that share the parser.
+    page = "---\norphan: true\n{}---\n\n# {}\n\n本文 **{}**。\n"
+    meta = "myst:\n  html_meta:\n    keywords: ページごとの設定\n"
+    src = make_site(tmp_path / "site", {
+        "docs/a.md": page.format("", "A", "A"),
+        "docs/b.md": page.format(meta, "B", "B"),
+        "docs/c.md": page.format("", "C", "C"),
+    })
+    build = sphinx_build(src, tmp_path / "out", env=NOW)
+    assert build.returncode == 0, build.output
+    tag = '<meta content="ページごとの設定" name="keywords" />'
+    assert tag in build.html("docs/b.html")
+    assert tag not in build.html("docs/a.html") and tag not in build.html("docs/c.html")
+    assert "<strong>C</strong>" in build.html("docs/c.html")
+
+
+def test_markdown_parser_is_made_once_for_pages_without_their_own_options():
+    from types import SimpleNamespace
+
+    from myst_parser.mdit_to_docutils.sphinx_ import SphinxRenderer
+
+    from techblog import markdown_parser
+
+    made = []
+
+    def original(config, renderer):
+        made.append(config)
+        return SimpleNamespace(render=lambda text: create(config, renderer))  # a page parsed inside a render
+
+    create = markdown_parser.reuse_parser(original)
+    merge = markdown_parser.merge_only_when_needed(lambda config, topmatter, warning: ("merged", config))
+    config = object()
+    assert merge(config, {"date": "2026-01-10"}, None) is config
+    assert merge(config, {"myst": {"html_meta": {}}}, None) == ("merged", config)
+    parser = create(config, SphinxRenderer)
+    assert create(config, SphinxRenderer) is parser and made == [config]
+    assert parser.render("text") is not parser  # re-entrant: its own parser
+    assert create(config, SphinxRenderer) is parser and made == [config, config]
+    create(object(), SphinxRenderer)
+    assert len(made) == 3
