@@ -167,6 +167,41 @@ def test_summary_counts_pages_and_findings(corpus):
     assert int(match.group(2)) >= len(CASES) - 3  # missing references are Sphinx's, the bad embed id is the directive's
 
 
+WORKER_BUILD = """
+import sys
+import techblog.safety.extension as extension
+from sphinx.cmd.build import main
+
+extension.WORKER_MIN_PAGES = 1  # the fixture's few pages go to the second process
+if sys.argv[3] == "failing":
+    def failed(self):
+        self.stop()
+        self.error = "テストで止めました"
+    extension.worker.Running.results = failed
+sys.exit(main(["--no-color", "-E", "-W", "--keep-going", "-b", "html", sys.argv[1], sys.argv[2]]))
+"""
+
+
+def _findings(output: str) -> list[str]:
+    return sorted(line for line in output.splitlines() if re.match(r"posts/\S+:\d+: (ERROR|許可)", line))
+
+
+@pytest.mark.parametrize("worker", ["working", "failing"])
+def test_pages_checked_in_a_second_process_give_the_same_findings(corpus, tmp_path, worker):
+    result = subprocess.run([sys.executable, "-c", WORKER_BUILD, str(corpus.src), str(tmp_path / "out"), worker],
+                            capture_output=True, text=True, cwd=ROOT, env={**os.environ, "PYTHONHASHSEED": "0"})
+    output = result.stdout + result.stderr
+    assert result.returncode != 0 and "Traceback" not in output, output
+    assert len(_findings(corpus.output)) >= len(CASES) - 3
+    assert _findings(output) == _findings(corpus.output)
+    pages = len(list((corpus.src / "posts").rglob("*.md"))) + 1  # and index.md
+    if worker == "working":
+        assert f"安全チェック: {pages} ページは読み込みと並行して別のプロセスで検査しました" in output, output
+    else:
+        assert "安全チェック: 別のプロセスが失敗したので、このプロセスで検査します（テストで止めました）" in output, output
+    assert "別のプロセスで検査" not in corpus.output
+
+
 ALLOWED = """\
 インスタンスのメタデータ（8.8.8.8 は許可リストにある）と、説明用の 192.0.2.10。
 

@@ -2,7 +2,9 @@
 
 At ``env-before-read-docs`` the raw Markdown of each page about to be read (posts,
 docs and top-level pages; drafts and scheduled posts are already excluded in
-production) goes through every rule.  Findings are reported through
+production) goes through every rule; many pages are checked by a second process
+while Sphinx reads them (:mod:`.worker`), and its findings are collected at
+``env-updated``.  Findings are reported through
 :func:`techblog.problems.report`, so the build fails; suppressed findings are
 counted and listed in the build's summary.  Unresolved references (Sphinx's
 and MyST's warnings) are reported too, so they fail the build even without ``-W``.
@@ -20,7 +22,7 @@ from sphinx.application import Sphinx
 from sphinx.util import logging
 
 from ..problems import Problem, report, report_all
-from . import config, embeds, escaping, images, links, markup, suppress
+from . import config, embeds, escaping, images, links, markup, suppress, worker
 from .source import Finding, Source
 
 logger = logging.getLogger("techblog")
@@ -62,24 +64,60 @@ def _builder_inited(app: Sphinx) -> None:
     _watch_missing_references(app)
 
 
+# Below this many pages a second process costs more than it saves (0.3 s to start).
+WORKER_MIN_PAGES = 100
+
+
 def _check_pages(app: Sphinx, env, docnames: list[str]) -> None:
-    started = time.perf_counter()
     root = Path(app.srcdir)
-    extensions = frozenset(app.config.myst_enable_extensions)
-    stats = _stats(app)
+    pages = []
     for docname in sorted(docnames):
         file = Path(env.doc2path(docname))
-        if file.suffix != ".md" or not file.is_file():
-            continue
-        rel = file.relative_to(root).as_posix()
-        source = Source(rel, file.read_bytes().decode("utf-8-sig", errors="replace"), extensions)
-        result = scan(source, root, app._techblog_safety_config)
+        if file.suffix == ".md" and file.is_file():
+            pages.append((file.relative_to(root).as_posix(), file))
+    if not pages:
+        return
+    check = (root, app._techblog_safety_config, frozenset(app.config.myst_enable_extensions))
+    if len(pages) >= WORKER_MIN_PAGES:
+        app._techblog_safety_pages = pages
+        app._techblog_safety_worker = worker.Running(Path(app.doctreedir), pages, *check)
+    else:
+        started = time.perf_counter()
+        _record(app, worker.scan_all(pages, *check), time.perf_counter() - started)
+
+
+def _collect(app: Sphinx, env) -> None:
+    """The worker's findings, once every page is read; the pages checked here if it failed."""
+    running = getattr(app, "_techblog_safety_worker", None)
+    if running is None:
+        return
+    app._techblog_safety_worker = None
+    done = running.results()
+    if done is None:
+        logger.info(f"安全チェック: 別のプロセスが失敗したので、このプロセスで検査します（{running.error}）")
+        started = time.perf_counter()
+        done = worker.scan_all(app._techblog_safety_pages, Path(app.srcdir), app._techblog_safety_config,
+                               frozenset(app.config.myst_enable_extensions)), time.perf_counter() - started
+    else:
+        logger.info(f"安全チェック: {len(done[0])} ページは読み込みと並行して別のプロセスで検査しました")
+    _record(app, *done)
+
+
+def _record(app: Sphinx, results: list[tuple[str, suppress.Result]], seconds: float) -> None:
+    stats = _stats(app)
+    for rel, result in results:
         stats.pages += 1
         stats.findings += len(result.findings)
         stats.suppressed += [(rel, finding, allow) for finding, allow in result.suppressed]
         for finding in result.findings:
             report(app, Problem(rel, finding.line, finding.message))
-    stats.seconds += time.perf_counter() - started
+    stats.seconds += seconds
+
+
+def _stop(app: Sphinx, exception: Exception | None) -> None:
+    running = getattr(app, "_techblog_safety_worker", None)
+    if running is not None:
+        running.stop()
 
 
 def _summary(app: Sphinx, exception: Exception | None) -> None:
@@ -128,5 +166,7 @@ def setup(app: Sphinx) -> dict:
     escaping.register(app)
     app.connect("builder-inited", _builder_inited)
     app.connect("env-before-read-docs", _check_pages)
+    app.connect("env-updated", _collect)
+    app.connect("build-finished", _stop)
     app.connect("build-finished", _summary, priority=800)
     return {"version": "1", "parallel_read_safe": True, "parallel_write_safe": True}
