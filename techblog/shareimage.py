@@ -192,8 +192,10 @@ def render(title: str, authors: list[str], blog: str) -> bytes:
     out = io.BytesIO()
     # A card is a few flat colours and their anti-aliased edges: as a palette image it is a
     # third of the bytes and four times faster to compress than as RGB (no edge moves by more
-    # than 11 of 255 levels; the card's own colours stay exact).
-    image.quantize(palette=_palette(), dither=Image.Dither.NONE).save(out, "PNG", pnginfo=info, compress_level=6)
+    # than 11 of 255 levels; the card's own colours stay exact).  zlib level 3 instead of 6:
+    # 3 ms a card instead of 6 ms (the second core also checks the pages while Sphinx reads)
+    # for 16 KB instead of 12 KB, fetched only by the sites a post is shared on.
+    image.quantize(palette=_palette(), dither=Image.Dither.NONE).save(out, "PNG", pnginfo=info, compress_level=3)
     return out.getvalue()
 
 
