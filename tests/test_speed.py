@@ -271,3 +271,35 @@ def test_markdown_parser_is_made_once_for_pages_without_their_own_options():
     assert create(config, SphinxRenderer) is parser and made == [config, config]
     create(object(), SphinxRenderer)
     assert len(made) == 3
+
+
+def test_a_written_doctree_is_freed_without_the_cycle_collector():
+    import gc
+    import pickle
+    import weakref
+
+    from docutils import nodes
+    from docutils.core import publish_doctree
+
+    from techblog.gc_tuning import unlink
+
+    def doctree():
+        tree = publish_doctree("題\n==\n\n本文 *強調* と `リンク <https://example.com>`_。\n\n- 項目\n\n節\n--\n\n段落。\n")
+        tree.transformer = tree.reporter = None  # as Sphinx keeps a read doctree (Builder.write_doctree)
+        return pickle.loads(pickle.dumps(tree))  # the tree alone, without the rST parser's own cycles
+
+    gc.collect()
+    gc.disable()
+    try:
+        kept = doctree()
+        kept_ref = weakref.ref(kept)
+        del kept
+        assert kept_ref() is not None  # the tree's own links keep it until a full collection
+
+        tree = doctree()
+        refs = [weakref.ref(tree), weakref.ref(next(iter(tree.findall(nodes.emphasis))))]
+        unlink(tree)
+        del tree
+        assert [ref() for ref in refs] == [None, None]
+    finally:
+        gc.enable()
