@@ -19,6 +19,8 @@ import myst_parser.parsers.sphinx_ as myst_sphinx
 import yaml
 from sphinx.application import Sphinx
 
+from .seams import wrap_once
+
 LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
@@ -35,8 +37,6 @@ def safe_load(text):
 class _YamlForMyst:
     """Stands in for the ``yaml`` module inside myst-parser's renderer."""
 
-    techblog = True
-
     def __getattr__(self, name: str):
         return safe_load if name == "safe_load" else getattr(yaml, name)
 
@@ -49,13 +49,10 @@ def cached_read_topmatter(original):
         finally:
             yaml.safe_load = plain
 
-    read_topmatter.techblog = True
     return read_topmatter
 
 
 def setup(app: Sphinx) -> dict:
-    if not getattr(myst_base.yaml, "techblog", False):
-        myst_base.yaml = _YamlForMyst()
-    if not getattr(myst_sphinx.read_topmatter, "techblog", False):
-        myst_sphinx.read_topmatter = cached_read_topmatter(myst_sphinx.read_topmatter)
+    wrap_once(myst_base, "yaml", lambda original: _YamlForMyst())
+    wrap_once(myst_sphinx, "read_topmatter", cached_read_topmatter)
     return {"version": "1", "parallel_read_safe": True, "parallel_write_safe": True}

@@ -17,6 +17,8 @@ import pygments.lexers
 import sphinx.highlighting as sphinx_highlighting
 from sphinx.application import Sphinx
 
+from .seams import wrap_once
+
 
 @cache
 def _lexer_class(alias: str) -> type:
@@ -26,8 +28,6 @@ def _lexer_class(alias: str) -> type:
 def get_lexer_by_name(alias: str, **options):
     return _lexer_class(alias)(**options)
 
-
-get_lexer_by_name.techblog = True
 
 
 def cached_get_formatter(original):
@@ -39,14 +39,10 @@ def cached_get_formatter(original):
             formatters[key] = original(self, **kwargs)
         return formatters[key]
 
-    get_formatter.techblog = True
     return get_formatter
 
 
 def setup(app: Sphinx) -> dict:
-    if not getattr(sphinx_highlighting.get_lexer_by_name, "techblog", False):
-        sphinx_highlighting.get_lexer_by_name = get_lexer_by_name
-    bridge = sphinx_highlighting.PygmentsBridge
-    if not getattr(bridge.get_formatter, "techblog", False):
-        bridge.get_formatter = cached_get_formatter(bridge.get_formatter)
+    wrap_once(sphinx_highlighting, "get_lexer_by_name", lambda original: get_lexer_by_name)
+    wrap_once(sphinx_highlighting.PygmentsBridge, "get_formatter", cached_get_formatter)
     return {"version": "1", "parallel_read_safe": True, "parallel_write_safe": True}

@@ -46,6 +46,7 @@ from sphinx.search import IndexBuilder
 from sphinx.util import docname_join
 
 from . import ablog_compat, buildstate, docstore, pages, posts, related
+from .seams import wrap_once
 
 # Sidebar templates that show other posts: a page using one is a listing.
 LISTING_TEMPLATES = [
@@ -214,7 +215,6 @@ def _prune_without_empty_words(prune):
         for mapping in (self._mapping, self._title_mapping):
             for word in [w for w, names in mapping.items() if not names]:
                 del mapping[word]
-    pruned.techblog = True
     return pruned
 
 
@@ -320,8 +320,7 @@ def setup(app: Sphinx) -> dict:
     # merged (ablog PR #330, unmerged); keep_per_document does that.
     app.extensions["ablog"].parallel_read_safe = True
     docstore.keep_per_document(app, "ablog_posts")
-    if not getattr(IndexBuilder.prune, "techblog", False):
-        IndexBuilder.prune = _prune_without_empty_words(IndexBuilder.prune)
+    wrap_once(IndexBuilder, "prune", _prune_without_empty_words)
     app.add_config_value("techblog_listing_templates", [], "html", types=[list])
     app.connect("doctree-read", _doctree_read)
     app.connect("doctree-read", _links)

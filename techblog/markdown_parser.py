@@ -25,6 +25,8 @@ from __future__ import annotations
 import myst_parser.parsers.sphinx_ as myst_sphinx
 from sphinx.application import Sphinx
 
+from .seams import wrap_once
+
 # The front-matter keys myst-parser's merge_file_level reads.
 FILE_LEVEL_KEYS = ("myst", "html_meta", "substitutions")
 
@@ -35,7 +37,6 @@ def merge_only_when_needed(original):
             return config
         return original(config, topmatter, warning)
 
-    merge_file_level.techblog = True
     return merge_file_level
 
 
@@ -63,13 +64,10 @@ def reuse_parser(original):
         last[:] = [config, renderer, parser]
         return parser
 
-    create_md_parser.techblog = True
     return create_md_parser
 
 
 def setup(app: Sphinx) -> dict:
-    if not getattr(myst_sphinx.merge_file_level, "techblog", False):
-        myst_sphinx.merge_file_level = merge_only_when_needed(myst_sphinx.merge_file_level)
-    if not getattr(myst_sphinx.create_md_parser, "techblog", False):
-        myst_sphinx.create_md_parser = reuse_parser(myst_sphinx.create_md_parser)
+    wrap_once(myst_sphinx, "merge_file_level", merge_only_when_needed)
+    wrap_once(myst_sphinx, "create_md_parser", reuse_parser)
     return {"version": "1", "parallel_read_safe": True, "parallel_write_safe": True}

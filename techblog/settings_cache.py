@@ -27,6 +27,8 @@ from docutils.frontend import OptionParser
 from docutils.utils import new_document
 from sphinx.application import Sphinx
 
+from .seams import wrap_once
+
 
 def _component_key(component) -> type:
     return component if isinstance(component, type) else type(component)
@@ -44,7 +46,6 @@ def cached_get_settings(original):
             parsers[key] = cached = (dict(defaults), parser)
         return cached[1].get_default_values()
 
-    get_settings.techblog = True
     get_settings.original = original
     return get_settings
 
@@ -59,14 +60,11 @@ def cached_make_document(original):
                 parser = parsers[parser_cls] = OptionParser(components=(parser_cls,))
         return new_document(source_path, settings=parser.get_default_values())
 
-    make_document.techblog = True
     make_document.original = original
     return make_document
 
 
 def setup(app: Sphinx) -> dict:
-    if not getattr(sphinx_docutils._get_settings, "techblog", False):
-        sphinx_docutils._get_settings = cached_get_settings(sphinx_docutils._get_settings)
-    if not getattr(myst_base.make_document, "techblog", False):
-        myst_base.make_document = cached_make_document(myst_base.make_document)
+    wrap_once(sphinx_docutils, "_get_settings", cached_get_settings)
+    wrap_once(myst_base, "make_document", cached_make_document)
     return {"version": "1", "parallel_read_safe": True, "parallel_write_safe": True}

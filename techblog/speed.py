@@ -58,6 +58,7 @@ from sphinx.application import Sphinx
 
 from . import buildstate, feeds, gc_tuning, related
 from .ablog_compat import replace_listener
+from .seams import wrap_once
 
 # Templates that always render something: the emptiness check is skipped for them.
 NEVER_EMPTY = ["sbt-sidebar-nav.html", "navbar-logo.html", "search-button-field.html",
@@ -72,14 +73,11 @@ def _skip_never_empty(original):
     def update_and_remove(app, context, templates, section, templates_skip_empty_check=None):
         skip = list(templates_skip_empty_check or []) + NEVER_EMPTY
         return original(app, context, templates, section, templates_skip_empty_check=skip)
-    update_and_remove.techblog = True
     return update_and_remove
 
 
 class _CompiledOnce:
     """Stands in for the ``jinja2`` module in pydata_sphinx_theme.edit_this_page."""
-
-    techblog = True
 
     def __init__(self):
         self._templates: dict[str, jinja2.Template] = {}
@@ -251,15 +249,12 @@ def _indexed_related(original):
         if not last or last[0] != candidates:
             last[:] = [list(candidates), RelatedIndex(candidates)]
         return last[1].related(post, minimum, maximum)
-    fast.techblog = True
     fast.original = original
     return fast
 
 
 def _cached_checksum(original):
-    cached = functools.cache(original)
-    cached.techblog = True
-    return cached
+    return functools.cache(original)
 
 
 def _log_only_what_is_shown() -> None:
@@ -281,16 +276,12 @@ def setup(app: Sphinx) -> dict:
     app.setup_extension("techblog.template_cache")
     app.setup_extension("techblog.card_html")
     app.setup_extension("techblog.page_toc")
-    if not getattr(pst_edit.jinja2, "techblog", False):
-        pst_edit.jinja2 = _CompiledOnce()
-    if not getattr(pst_utils._update_and_remove_templates, "techblog", False):
-        pst_utils._update_and_remove_templates = _skip_never_empty(pst_utils._update_and_remove_templates)
+    wrap_once(pst_edit, "jinja2", lambda original: _CompiledOnce())
+    wrap_once(pst_utils, "_update_and_remove_templates", _skip_never_empty)
     # After pydata-sphinx-theme's add_toctree_functions (priority 500).
     app.connect("html-page-context", _share_navigation, priority=600)
-    if not getattr(sphinx_html._file_checksum, "techblog", False):
-        sphinx_html._file_checksum = _cached_checksum(sphinx_html._file_checksum)
-    if not getattr(related.related, "techblog", False):
-        related.related = _indexed_related(related.related)
+    wrap_once(sphinx_html, "_file_checksum", _cached_checksum)
+    wrap_once(related, "related", _indexed_related)
     app.connect("builder-inited", _exit_fast_when_done)
     replace_listener(app, "html-collect-pages", feeds._write_feeds, _write_feeds)
     return {"version": "1", "parallel_read_safe": True, "parallel_write_safe": True}

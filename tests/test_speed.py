@@ -303,3 +303,14 @@ def test_a_written_doctree_is_freed_without_the_cycle_collector():
         assert [ref() for ref in refs] == [None, None]
     finally:
         gc.enable()
+
+
+def test_a_seam_wraps_the_original_once():
+    from types import SimpleNamespace
+
+    from techblog.seams import wrap_once
+
+    owner = SimpleNamespace(f=lambda x: x + 1)
+    for _ in range(2):  # a second Sphinx application sets the extensions up again
+        wrap_once(owner, "f", lambda original: lambda x: original(x) * 10)
+    assert owner.f(1) == 20

@@ -1,0 +1,23 @@
+"""The one way this project replaces a function of Sphinx, docutils, MyST, ablog or the theme.
+
+Where upstream code is slow or wrong, an extension swaps the attribute for a
+wrapper of the original (the module that does it says why, and names the
+upstream code).  ``wrap_once`` marks the replacement, so that setting up an
+extension again (a second Sphinx application in the same process, as in a
+live preview) does not wrap the wrapper.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+
+def wrap_once(owner: Any, name: str, make: Callable[[Any], Any]) -> None:
+    """Set ``owner.name`` to ``make(original)``, unless this was done already."""
+    original = getattr(owner, name)
+    if getattr(original, "techblog", False):
+        return
+    replacement = make(original)
+    replacement.techblog = True
+    setattr(owner, name, replacement)
