@@ -340,7 +340,8 @@ def main(argv: list[str]) -> int:
     """Draw the cards listed in a jobs file: {output path: {title, authors, blog}}."""
     # The build waits for the cards only at its end, but for the safety check (after reading)
     # and the search worker (at the end of writing) sooner: on a busy core those go first.
-    os.nice(10)
+    if hasattr(os, "nice"):  # POSIX only
+        os.nice(10)
     jobs = json.loads(Path(argv[0]).read_text(encoding="utf-8"))
     for path, card in jobs.items():
         write_card(Path(path), card["title"], card["authors"], card["blog"])
