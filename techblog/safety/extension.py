@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import logging as std_logging
 import re
-import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -79,11 +78,9 @@ def _check_pages(app: Sphinx, env, docnames: list[str]) -> None:
         return
     check = (root, app._techblog_safety_config, frozenset(app.config.myst_enable_extensions))
     if len(pages) >= WORKER_MIN_PAGES:
-        app._techblog_safety_pages = pages
         app._techblog_safety_worker = worker.Running(Path(app.doctreedir), pages, *check)
     else:
-        started = time.perf_counter()
-        _record(app, worker.scan_all(pages, *check), time.perf_counter() - started)
+        _record(app, *worker.scan_all(pages, *check))
 
 
 def _collect(app: Sphinx, env) -> None:
@@ -95,9 +92,7 @@ def _collect(app: Sphinx, env) -> None:
     done = running.results()
     if done is None:
         logger.info(f"安全チェック: 別のプロセスが失敗したので、このプロセスで検査します（{running.error}）")
-        started = time.perf_counter()
-        done = worker.scan_all(app._techblog_safety_pages, Path(app.srcdir), app._techblog_safety_config,
-                               frozenset(app.config.myst_enable_extensions)), time.perf_counter() - started
+        done = worker.scan_all(*running.job)
     else:
         logger.info(f"安全チェック: {len(done[0])} ページは読み込みと並行して別のプロセスで検査しました")
     _record(app, *done)

@@ -24,27 +24,33 @@ from .suppress import Result
 Page = tuple[str, Path]  # (path relative to the project root, file)
 
 
-def scan_all(pages: list[Page], root: Path, settings: Config, extensions: frozenset[str]) -> list[tuple[str, Result]]:
+Checked = tuple[list[tuple[str, Result]], float]  # (path, result) of each page, and the seconds it took
+
+
+def scan_all(pages: list[Page], root: Path, settings: Config, extensions: frozenset[str]) -> Checked:
     from .extension import scan
 
-    return [(rel, scan(Source(rel, file.read_bytes().decode("utf-8-sig", errors="replace"), extensions), root, settings))
-            for rel, file in pages]
+    started = time.perf_counter()
+    results = [(rel, scan(Source(rel, file.read_bytes().decode("utf-8-sig", errors="replace"), extensions),
+                          root, settings)) for rel, file in pages]
+    return results, time.perf_counter() - started
 
 
 class Running:
-    """A worker checking *pages*; :meth:`results` waits for it."""
+    """A worker checking *pages*; :meth:`results` waits for it, ``job`` is what to check without it."""
 
     def __init__(self, folder: Path, pages: list[Page], root: Path, settings: Config, extensions: frozenset[str]):
         folder.mkdir(parents=True, exist_ok=True)
+        self.job = (pages, root, settings, extensions)
         self.jobs, self.out = folder / "techblog-safety-jobs.pickle", folder / "techblog-safety-results.pickle"
         self.out.unlink(missing_ok=True)
-        self.jobs.write_bytes(pickle.dumps((pages, root, settings, extensions)))
+        self.jobs.write_bytes(pickle.dumps(self.job))
         self.process = subprocess.Popen([sys.executable, "-m", "techblog.safety.worker", str(self.jobs), str(self.out)],
                                         stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
                                         cwd=Path(__file__).resolve().parents[2])
 
-    def results(self) -> tuple[list[tuple[str, Result]], float] | None:
-        """(results, seconds the worker spent checking), or None when the worker failed."""
+    def results(self) -> Checked | None:
+        """What the worker found, or None when it failed."""
         _, error = self.process.communicate()
         try:
             if self.process.returncode == 0:
@@ -55,22 +61,22 @@ class Running:
             self.error = str(failure)
             return None
         finally:
-            self.jobs.unlink(missing_ok=True)
-            self.out.unlink(missing_ok=True)
+            self._remove_files()
 
     def stop(self) -> None:
         if self.process.poll() is None:
             self.process.kill()
             self.process.wait()
+        self._remove_files()
+
+    def _remove_files(self) -> None:
         self.jobs.unlink(missing_ok=True)
         self.out.unlink(missing_ok=True)
 
 
 def main(argv: list[str]) -> int:
-    pages, root, settings, extensions = pickle.loads(Path(argv[0]).read_bytes())
-    started = time.perf_counter()
-    results = scan_all(pages, root, settings, extensions)
-    Path(argv[1]).write_bytes(pickle.dumps((results, time.perf_counter() - started)))
+    job = pickle.loads(Path(argv[0]).read_bytes())
+    Path(argv[1]).write_bytes(pickle.dumps(scan_all(*job)))
     return 0
 
 
