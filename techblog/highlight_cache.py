@@ -29,7 +29,6 @@ def get_lexer_by_name(alias: str, **options):
     return _lexer_class(alias)(**options)
 
 
-
 def cached_get_formatter(original):
     formatters: dict[tuple, object] = {}
 

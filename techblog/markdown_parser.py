@@ -15,9 +15,9 @@ matter has none of the keys ``merge_file_level`` reads gets the global
 configuration itself (the merge would only have copied it), and the parser
 made for the last configuration is reused while the configuration is the very
 same object.  A page with its own MyST options still gets a merged copy and a
-parser of its own, and so does a page parsed while another is being rendered.  Reusing a parser is safe because ``MarkdownIt.render``
-starts from a new environment and the renderer resets its per-page state in
-``setup_render``.
+parser of its own, and so does a page parsed while another is being rendered.
+Reusing a parser is safe because ``MarkdownIt.render`` starts from a new
+environment and the renderer resets its per-page state in ``setup_render``.
 """
 
 from __future__ import annotations

@@ -103,11 +103,12 @@ def share_links(url: str, title: str) -> list[dict]:
 
 
 def post_context(app: Sphinx, docname: str) -> dict:
-    meta = posts.of(app).all[docname]
-    built = posts.of(app).newest_first()
+    catalog = posts.of(app)
+    meta = catalog.all[docname]
+    built = catalog.newest_first()
     info = card(app, docname)
     url = app.config.html_baseurl.rstrip("/") + "/" + quote(docname) + ".html"
-    older, newer = posts.of(app).neighbours(meta)
+    older, newer = catalog.neighbours(meta)
     parts = related.series_parts(meta, built)
     series = None
     if parts:

@@ -46,7 +46,6 @@ def cached_get_settings(original):
             parsers[key] = cached = (dict(defaults), parser)
         return cached[1].get_default_values()
 
-    get_settings.original = original
     return get_settings
 
 
@@ -60,7 +59,6 @@ def cached_make_document(original):
                 parser = parsers[parser_cls] = OptionParser(components=(parser_cls,))
         return new_document(source_path, settings=parser.get_default_values())
 
-    make_document.original = original
     return make_document
 
 

@@ -249,12 +249,7 @@ def _indexed_related(original):
         if not last or last[0] != candidates:
             last[:] = [list(candidates), RelatedIndex(candidates)]
         return last[1].related(post, minimum, maximum)
-    fast.original = original
     return fast
-
-
-def _cached_checksum(original):
-    return functools.cache(original)
 
 
 def _log_only_what_is_shown() -> None:
@@ -280,7 +275,7 @@ def setup(app: Sphinx) -> dict:
     wrap_once(pst_utils, "_update_and_remove_templates", _skip_never_empty)
     # After pydata-sphinx-theme's add_toctree_functions (priority 500).
     app.connect("html-page-context", _share_navigation, priority=600)
-    wrap_once(sphinx_html, "_file_checksum", _cached_checksum)
+    wrap_once(sphinx_html, "_file_checksum", functools.cache)
     wrap_once(related, "related", _indexed_related)
     app.connect("builder-inited", _exit_fast_when_done)
     replace_listener(app, "html-collect-pages", feeds._write_feeds, _write_feeds)
