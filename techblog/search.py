@@ -22,8 +22,6 @@ distinct token and one document file per shown result, whatever the blog size.
 
 from __future__ import annotations
 
-import hashlib
-import os
 import re
 import time
 from pathlib import Path
@@ -32,25 +30,13 @@ import jinja2.ext
 from sphinx.application import Sphinx
 from sphinx.util import logging
 
-from . import jst, posts, registries
+from . import jst, posts, registries, search_index
 from .problems import Problem, report
-from .search_text import Page, average_length, doc_file, doc_weights, encode, page_from_html, token_count
+from .search_text import Page, average_length, doc_file, doc_weights, page_from_html, token_count
 
 logger = logging.getLogger(__name__)
 OUT_DIR = "_search"
 TEMPLATES = Path(__file__).parent / "templates"
-TARGET_SHARD_BYTES = 8 * 1024
-MAX_SHARDS = 1 << 14
-
-
-
-def shard_of(token: str, shards: int) -> int:
-    """FNV-1a over code points, as search.js computes it."""
-    h = 0x811C9DC5
-    for ch in token:
-        h ^= ord(ch)
-        h = (h * 0x01000193) & 0xFFFFFFFF
-    return h % shards
 
 
 # -- Which pages: published posts and docs, read from the written HTML -----------
@@ -101,89 +87,12 @@ def body_length(page: Page) -> int:
     return token_count(page.text) or 1
 
 
-def shard_count(total: int) -> int:
-    """One shard per ~8 KB of postings, a power of two: a query's download stays
-    flat as the blog grows, only the number of files does."""
-    shards = 1
-    while shards < MAX_SHARDS and total / shards > TARGET_SHARD_BYTES:
-        shards *= 2
-    return shards
-
-
-def postings_size(token: str, count: int) -> int:
-    """What one token adds to the index size that sets the number of shards."""
-    return len(token) + 4 + 8 * count if count else 0
-
-
-class IndexFiles:
-    """The files of one index: written only when their bytes changed, the rest removed at the end.
-
-    *written* maps each file of the previous index to the digest of its bytes;
-    it is updated in place by :meth:`finish`.
-    """
-
-    def __init__(self, out: Path, written: dict[str, str] | None):
-        self.out = out
-        self.written = written
-        self.previous = dict(written or {}) if out.is_dir() else {}
-        self.current: dict[str, str] = {}
-        (out / "shard").mkdir(parents=True, exist_ok=True)
-        (out / "doc").mkdir(exist_ok=True)
-
-    def put(self, name: str, raw: bytes) -> None:
-        self.current[name] = hashlib.sha1(raw).hexdigest()
-        if self.previous.get(name) != self.current[name] or not (self.out / name).is_file():
-            (self.out / name).write_bytes(raw)
-
-    def keep(self, name: str) -> bool:
-        """Keep a file of the previous index as it is; False when it is not there."""
-        if name not in self.previous or not (self.out / name).is_file():
-            return False
-        self.current[name] = self.previous[name]
-        return True
-
-    def finish(self, docs: int, shards: int) -> dict:
-        for folder in ("shard", "doc"):
-            for entry in os.scandir(self.out / folder):
-                if f"{folder}/{entry.name}" not in self.current:
-                    os.unlink(entry.path)
-        # "build" versions the file URLs, so a browser never mixes two builds' shards.
-        build = hashlib.sha1("".join(f"{n} {d}\n" for n, d in sorted(self.current.items())).encode())
-        manifest = {"version": 1, "docs": docs, "shards": shards, "build": build.hexdigest()[:12]}
-        (self.out / "manifest.json").write_bytes(encode(manifest))
-        if self.written is not None:
-            self.written.clear()
-            self.written.update(self.current)
-        return manifest
-
-
 def write_index(out: Path, pages: list[Page], written: dict[str, str] | None = None,
                 layout: dict | None = None) -> dict:
-    """Write the chunked index under *out*; return the manifest.
-
-    Files whose bytes are the same as in the previous index (*written*, see
-    :class:`IndexFiles`) are not written again.  *layout*, when given, receives
-    the average length and postings size the files were made with
-    (techblog.search_update updates them in place from that).
-    """
-    files = IndexFiles(out, written)
+    """Write the chunked index of *pages* under *out*; return the manifest (see techblog.search_index)."""
     average = average_length([body_length(p) for p in pages])
-    index: dict[str, list[tuple[int, int]]] = {}
-    for doc_id, page in enumerate(pages):
-        for token, weight in doc_weights(page, average):
-            index.setdefault(token, []).append((doc_id, weight))
-    total = sum(postings_size(t, len(p)) for t, p in index.items())
-    shards = shard_count(total)
-    buckets: list[dict[str, list[int]]] = [{} for _ in range(shards)]
-    for token in sorted(index):
-        buckets[shard_of(token, shards)][token] = [n for pair in index[token] for n in pair]
-    for n, bucket in enumerate(buckets):
-        files.put(f"shard/{n}.json", encode(bucket))
-    for doc_id, page in enumerate(pages):
-        files.put(f"doc/{doc_id}.json", doc_file(page))
-    if layout is not None:
-        layout.update(average=average, total=total, shards=shards)
-    return files.finish(len(pages), shards)
+    return search_index.write_index(out, len(pages), average, lambda doc_id: doc_weights(pages[doc_id], average),
+                                    lambda doc_id: doc_file(pages[doc_id]), written, layout)
 
 
 # -- Sphinx wiring ---------------------------------------------------------------

@@ -34,7 +34,8 @@ SEARCH_CACHE_VERSION = 3
 class SearchCache:
     """Pages, lengths and token weights of the previous build's search index, reused when unchanged."""
 
-    def __init__(self, app: Sphinx, read_by_worker: dict | None = None):
+    def __init__(self, app: Sphinx, read_by_worker: dict | None = None,
+                 built_by_worker: search_worker.BuiltIndex | None = None):
         self.path = Path(app.doctreedir) / SEARCH_CACHE
         saved = buildstate.load_pickle(self.path)
         if saved.get("version") != SEARCH_CACHE_VERSION:
@@ -52,6 +53,7 @@ class SearchCache:
         self._keys: dict[int, tuple] = {}
         # From the worker, by page key: body length and document file; by (page key, average): weights.
         self.read_by_worker = read_by_worker or {}
+        self.built_by_worker = built_by_worker
         self.worker_lengths: dict[str, int] = {}
         self.doc_files: dict[str, bytes] = {}
         self.worker_weights: dict[tuple, tuple] = {}
@@ -88,8 +90,7 @@ class SearchCache:
         """A digest of the page, computed once per page object (lengths, weights and the layout all use it)."""
         known = self._keys.get(id(page))
         if known is None or known[0] is not page:
-            digest = hashlib.sha1(repr((page.url, page.title, page.date, page.tags, page.text)).encode()).hexdigest()
-            known = self._keys[id(page)] = (page, digest)
+            known = self._keys[id(page)] = (page, search_text.page_key(page))
         return known[1]
 
     def body_length(self, body_length, page) -> int:
@@ -117,6 +118,9 @@ class SearchCache:
     def forget_worker(self) -> None:
         """Drop what the worker gave once the index is written (the end of the build is its memory peak)."""
         self.read_by_worker, self.worker_lengths, self.doc_files, self.worker_weights = {}, {}, {}, {}
+        if self.built_by_worker is not None:  # the index was kept, or written by this process
+            self.built_by_worker.discard()
+            self.built_by_worker = None
 
     def doc_file(self, doc_file, page) -> bytes:
         known = self.doc_files.get(self.key(page))
@@ -132,6 +136,8 @@ class SearchCache:
             self.lengths, self.weights = self.old_lengths, self.old_weights  # still this build's
             return self.manifest
         average = search.average_length([search.body_length(p) for p in pages])
+        if self._move_worker_index(out, keys, average):
+            return self.manifest
         old_keys = self.layout.keys
 
         def old_weights(doc_id: int):
@@ -150,6 +156,25 @@ class SearchCache:
             if stored is not None:
                 self.weights.setdefault((key, average), stored)
         return self.manifest
+
+    def _move_worker_index(self, out: Path, keys: list[str], average: float) -> bool:
+        """Take the index the worker wrote, when it is the index of these pages (it is discarded otherwise)."""
+        built, self.built_by_worker = self.built_by_worker, None
+        if built is None:
+            return False
+        if not built.move_to(out, keys, average):
+            built.discard()
+            return False
+        self.manifest = built.manifest
+        self.written.clear()
+        self.written.update(built.written)
+        self.layout = search_update.Layout(keys=list(keys), **built.layout)
+        for key in keys:  # kept for the next build, as a full write keeps them
+            weights = self.worker_weights.get((key, average))
+            if weights is not None:
+                self.weights[(key, average)] = weights
+        logger.info("検索索引: 索引のファイルも別のプロセスが書きました")
+        return True
 
     def save(self) -> None:
         pages = {key: (p.url, p.title, p.date, p.tags, p.text) for key, p in self.pages.items()}
@@ -201,7 +226,7 @@ def _cached_search_index(build_finished, read_page, body_length, doc_weights, wr
         if stamp.unchanged(app):
             return None
         stamp.path.unlink(missing_ok=True)
-        cache = SearchCache(app, search_worker.collect(app))
+        cache = SearchCache(app, *search_worker.collect(app))
         search.read_page = lambda a, d: cache.read_page(read_page, a, d)
         search.body_length = lambda page: cache.body_length(body_length, page)
         search.doc_weights = lambda page, average: cache.doc_weights(doc_weights, page, average)

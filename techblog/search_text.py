@@ -7,6 +7,7 @@ starts in a tenth of a second and stays small.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import math
 import operator
@@ -176,6 +177,11 @@ def encode(data) -> bytes:
 def doc_record(page: Page) -> dict:
     # The snippet text is NFKC too, so the page can find and mark ＡＷＳ typed as AWS.
     return {"u": page.url, "t": page.title, "d": page.date, "x": unicodedata.normalize("NFKC", page.text)}
+
+
+def page_key(page: Page) -> str:
+    """A digest of everything the index keeps of *page*."""
+    return hashlib.sha1(repr((page.url, page.title, page.date, page.tags, page.text)).encode()).hexdigest()
 
 
 def doc_file(page: Page) -> bytes:

@@ -1,6 +1,6 @@
 """Updating the search index in place when a few pages changed.
 
-A full :func:`techblog.search.write_index` gathers every page's postings and
+A full :func:`techblog.search_index.write_index` gathers every page's postings and
 encodes all shards and document files again (1.5 s at 1,000 posts), although
 editing one post changes only the shards of the tokens it had or has and its
 own document file.  When the previous index was made with the same average
@@ -19,7 +19,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import search
+from . import search, search_index, search_text
 
 # More changed pages than this share of the index: a full write is as quick.
 MAX_CHANGED_SHARE = 0.05
@@ -62,7 +62,7 @@ def update(out: Path, pages: list[search.Page], keys: list[str], average: float,
         touched.update(t for t in before.keys() | after.keys() if before.get(t) != after.get(t))
     by_shard: dict[int, set[str]] = {}
     for token in touched:
-        by_shard.setdefault(search.shard_of(token, layout.shards), set()).add(token)
+        by_shard.setdefault(search_index.shard_of(token, layout.shards), set()).add(token)
     shards = {n: _read_shard(out, n, written) for n in by_shard}
     if any(bucket is None for bucket in shards.values()):
         return None
@@ -77,18 +77,18 @@ def update(out: Path, pages: list[search.Page], keys: list[str], average: float,
         for token in tokens:
             old = bucket.get(token, [])
             merged = _merge(old, gone, dict(new_postings.get(token, ())))
-            total += search.postings_size(token, len(merged) // 2) - search.postings_size(token, len(old) // 2)
+            total += search_index.postings_size(token, len(merged) // 2) - search_index.postings_size(token, len(old) // 2)
             if merged:
                 bucket[token] = merged
             else:
                 bucket.pop(token, None)
-    if search.shard_count(total) != layout.shards:
+    if search_index.shard_count(total) != layout.shards:
         return None
-    files = search.IndexFiles(out, written)
+    files = search_index.IndexFiles(out, written)
     if not all(files.keep(f"shard/{n}.json") for n in range(layout.shards) if n not in shards):
         return None
     for n, bucket in shards.items():
-        files.put(f"shard/{n}.json", search.encode(dict(sorted(bucket.items()))))
+        files.put(f"shard/{n}.json", search_text.encode(dict(sorted(bucket.items()))))
     for doc_id, page in enumerate(pages):
         name = f"doc/{doc_id}.json"
         if doc_id in added or not files.keep(name):

@@ -14,29 +14,39 @@ has that size and time, and reads any other page itself, as before: the index
 is the same either way (tests compare serial builds, which use the worker,
 with ``-j`` builds, which do not).
 
-The worker imports only :mod:`techblog.search_text` and lxml (a tenth of a
-second, 18 MB), never Sphinx.  It is fed through a pipe that is never allowed
+In a clean serial build (every page of the index written, no index in the
+output yet) the worker also writes the index files, into a folder of its own
+beside the doctrees, while Sphinx writes the listings and feeds; the build
+moves that folder into place only when the worker's pages, in the index's
+order, are exactly the pages it would index itself.
+
+The worker imports only :mod:`techblog.search_index`, :mod:`techblog.search_text`
+and lxml (a tenth of a second, 18 MB), never Sphinx.  It is fed through a pipe that is never allowed
 to block the build: what the pipe cannot take yet waits in memory.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import pickle
+import shutil
 import subprocess
 import sys
 import weakref
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
-from .search_text import Page, average_length, body_counts, doc_file, doc_weights, pack, page_from_html, unpack
+from . import search_index
+from .search_text import Page, average_length, body_counts, doc_file, doc_weights, pack, page_from_html, page_key, rounded_length, unpack
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
 
 RESULTS = "techblog-search-pages.pickle"
 LOG = "techblog-search-pages.log"
+INDEX = "techblog-search-index.partial"
 
 
 class Read(NamedTuple):
@@ -51,21 +61,56 @@ class Read(NamedTuple):
     weights: tuple | None = None  # packed, for *average*
 
 
-class Worker:
-    """The second process of one build, and the pages sent to it."""
+class BuiltIndex(NamedTuple):
+    """The index files the worker wrote into *folder*, and what they were made of."""
 
-    def __init__(self, app: Sphinx, docnames: set[str]):
+    folder: Path
+    keys: list[str]  # search_text.page_key of each document, by document id
+    average: float
+    manifest: dict
+    written: dict[str, str]  # file -> digest, as search_index.IndexFiles keeps it
+    layout: dict  # average, total and shards, as search_index.write_index gives them
+
+    def move_to(self, out: Path, keys: list[str], average: float) -> bool:
+        """Put the files in place as *out*, when they are the index of these pages; False otherwise."""
+        if keys != self.keys or average != self.average:
+            return False
+        try:
+            os.replace(self.folder, out)  # fails when *out* exists: the worker never writes over an index
+        except OSError:
+            return False
+        return True
+
+    def discard(self) -> None:
+        shutil.rmtree(self.folder, ignore_errors=True)
+
+
+class Worker:
+    """The second process of one build, and the pages sent to it.
+
+    With *order* (the index's pages, by document id), the worker also writes
+    the index files (see :class:`BuiltIndex`).
+    """
+
+    def __init__(self, app: Sphinx, docnames: set[str], order: list[str] | None = None):
         self.wanted = docnames
         self.results_path = Path(app.doctreedir) / RESULTS
         self.results_path.unlink(missing_ok=True)
+        self.index_path = Path(app.doctreedir) / INDEX
+        shutil.rmtree(self.index_path, ignore_errors=True)
+        self.index: BuiltIndex | None = None
         self.log_path = Path(app.doctreedir) / LOG
+        command = [sys.executable, "-m", "techblog.search_worker", str(self.results_path)]
         with self.log_path.open("wb") as log:
-            self.process = subprocess.Popen([sys.executable, "-m", "techblog.search_worker", str(self.results_path)],
+            self.process = subprocess.Popen(command + ([str(self.index_path)] if order is not None else []),
                                             stdin=subprocess.PIPE, stdout=log, stderr=subprocess.STDOUT,
                                             cwd=Path(__file__).resolve().parent.parent)
         self.pipe = self.process.stdin.fileno()
         os.set_blocking(self.pipe, False)
         self.pending = bytearray()
+        if order is not None:
+            self.pending += json.dumps(order, ensure_ascii=False).encode() + b"\n"
+            self._flush()
 
     def send(self, docname: str, path: Path, fields: tuple) -> None:
         self.pending += json.dumps([docname, str(path), *fields], ensure_ascii=False).encode() + b"\n"
@@ -94,13 +139,14 @@ class Worker:
             pass
 
     def collect(self) -> dict[str, Read]:
-        """The pages the worker read, by docname."""
+        """The pages the worker read, by docname (and the index it wrote, as :attr:`index`)."""
         self.close_input()
         try:
             if self.process.wait() != 0:
                 raise OSError(self.log_path.read_text(encoding="utf-8", errors="replace").strip().splitlines()[-1:])
-            results = _read_results(self.results_path)
+            results, index = _read_results(self.results_path)
         except (OSError, pickle.UnpicklingError, EOFError) as error:
+            shutil.rmtree(self.index_path, ignore_errors=True)
             # The index is still right: techblog.search_cache reads every page itself.
             from sphinx.util import logging  # not at the top: the worker process runs without Sphinx
 
@@ -108,6 +154,7 @@ class Worker:
             return {}
         self.results_path.unlink(missing_ok=True)
         self.log_path.unlink(missing_ok=True)
+        self.index = None if index is None else BuiltIndex(self.index_path, **index)
         return results
 
     def stop(self) -> None:
@@ -120,9 +167,10 @@ class Worker:
             except OSError:
                 pass
         self.results_path.unlink(missing_ok=True)
+        shutil.rmtree(self.index_path, ignore_errors=True)
 
 
-def _read_results(path: Path) -> dict[str, Read]:
+def _read_results(path: Path) -> tuple[dict[str, Read], dict | None]:
     results = {}
     with path.open("rb") as f:
         while not isinstance(item := pickle.load(f), dict):
@@ -130,16 +178,22 @@ def _read_results(path: Path) -> dict[str, Read]:
             results[docname] = Read(mtime_ns, size, page, doc_file)
     for docname, (length, weights) in item["weighed"].items():
         results[docname] = results[docname]._replace(length=length, average=item["average"], weights=weights)
-    return results
+    return results, item["index"]
 
 
 _workers: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
 
-def collect(app: Sphinx) -> dict[str, Read]:
-    """What this build's worker read (empty when no worker ran); called once, by techblog.search_cache."""
+def collect(app: Sphinx) -> tuple[dict[str, Read], BuiltIndex | None]:
+    """What this build's worker read (empty when no worker ran) and the index it wrote.
+
+    Called once, by techblog.search_cache, which moves the index into place or
+    discards it.
+    """
     worker = _workers.pop(app, None)
-    return {} if worker is None else worker.collect()
+    if worker is None:
+        return {}, None
+    return worker.collect(), worker.index
 
 
 def _builder_inited(app: Sphinx) -> None:
@@ -152,9 +206,12 @@ def _builder_inited(app: Sphinx) -> None:
 
     def documents(docnames) -> None:
         # With -j, Sphinx writes in forked processes; the index then reads the pages itself.
-        wanted = set(search.indexable(app)).intersection(docnames)
+        order = search.indexable(app)
+        wanted = set(order).intersection(docnames)
         if wanted and not builder.parallel_ok:
-            _workers[app] = Worker(app, wanted)
+            # The worker writes the index only where nothing is to be kept or updated in place.
+            clean = len(wanted) == len(order) and not (Path(app.outdir) / search.OUT_DIR).exists()
+            _workers[app] = Worker(app, wanted, order if clean else None)
         try:
             write_documents(docnames)
         finally:
@@ -178,42 +235,122 @@ def _build_finished(app: Sphinx, exception) -> None:
         worker.stop()
 
 
+class Counted(NamedTuple):
+    """One page's token counts, and its weights for the average length of the pages read until then."""
+
+    page: Page  # without its text: the weights need the title and tags
+    counts: tuple  # packed
+    length: int
+    average: float
+    weights: tuple  # packed, for *average*
+
+    def weights_for(self, average: float) -> tuple:
+        if average == self.average:
+            return self.weights
+        return pack(doc_weights(self.page, average, dict(unpack(self.counts))))
+
+
+class Counter:
+    """Counts pages as they come, and weighs each for the average so far.
+
+    After the first pages the rounded average rarely moves, so most pages are
+    weighed once, while Sphinx is still writing, and not at the end.
+    """
+
+    def __init__(self):
+        self.counted: dict[str, Counted] = {}
+        self.total = 0
+
+    def add(self, docname: str, page: Page) -> None:
+        counts = body_counts(page.text)
+        length = sum(counts[1]) or 1
+        self.total += length
+        average = rounded_length(self.total / (len(self.counted) + 1))
+        light = Page(page.url, page.title, page.date, page.tags, "")
+        weights = pack(doc_weights(light, average, dict(unpack(counts))))
+        self.counted[docname] = Counted(light, counts, length, average, weights)
+
+    def average(self) -> float:
+        return average_length([c.length for c in self.counted.values()])
+
+
+class EarlyDocs:
+    """Document files written as their pages are read, at the id each page has when every page has an article.
+
+    ``search_index.write_index`` then keeps those at their right place and
+    writes the others (see :func:`_write_index`).
+    """
+
+    def __init__(self, folder: Path, order: list[str]):
+        self.folder, self.ids = folder, {docname: doc_id for doc_id, docname in enumerate(order)}
+        (folder / "doc").mkdir(parents=True, exist_ok=True)
+        self.written: dict[str, str] = {}
+        self.raw: dict[str, bytes] = {}
+
+    def put(self, docname: str, raw: bytes) -> None:
+        self.raw[docname] = raw
+        if docname in self.ids:
+            name = f"doc/{self.ids[docname]}.json"
+            (self.folder / name).write_bytes(raw)
+            self.written[name] = hashlib.sha1(raw).hexdigest()
+
+
 def main(argv: list[str]) -> int:
     """Read the pages named on standard input, one JSON line each, into the results file argv[0].
 
     Each page goes to the file as soon as it is read, with its document file:
     ``(docname, mtime_ns, size, Page or None, document file)``.  Only the
-    token counts stay in memory: the weights need the average length of all
-    pages, so they are made at the end (while Sphinx writes the listings and
-    feeds) for the average of the pages read, and close the file as
-    ``{"average": ..., "weighed": {docname: (length, weights)}}``.  In a build
-    that wrote every page of the index that average is the index's, and the
-    build uses these weights; otherwise it weighs the pages itself.
+    token counts and weights stay in memory.  The weights need the average
+    length of all pages: each page is weighed for the average so far as it is
+    read, and at the end (while Sphinx writes the listings and feeds) again
+    where the average of all pages read differs.  The file closes with
+    ``{"average": ..., "weighed": {docname: (length, weights)}, "index": ...}``.
+    In a build that wrote every page of the index that average is the index's,
+    and the build uses these weights; otherwise it weighs the pages itself.
+
+    With a folder as argv[1], the first line is the index's docnames by
+    document id, and the worker writes the index files into that folder;
+    ``"index"`` then describes them (see :class:`BuiltIndex`).
     """
     target = Path(argv[0])
     partial = target.with_suffix(".partial")
-    counted = {}
+    lines = iter(sys.stdin.buffer)
+    order = json.loads(next(lines, b"[]")) if len(argv) > 1 else None
+    early = EarlyDocs(Path(argv[1]), order) if order is not None else None
+    counter = Counter()
+    keys = {}  # docname -> page key, for the index files
     with partial.open("wb") as results:
-        for line in sys.stdin.buffer:
+        for line in lines:
             docname, path, url, title, date, tags = json.loads(line)
             try:
                 stat = os.stat(path)
                 page = page_from_html(Path(path).read_bytes(), url, title, date, tags)
                 doc = doc_file(page) if page is not None else None
-                if page is not None:  # the weights need the title and tags, not the text
-                    counted[docname] = (Page(url, page.title, date, tags, ""), body_counts(page.text))
+                if page is not None:
+                    counter.add(docname, page)
+                    if early is not None:
+                        keys[docname] = page_key(page)
+                        early.put(docname, doc)
             except Exception:  # noqa: BLE001 - the build reads this page itself and reports what is wrong
                 continue
             # Plain tuples: a class of this module would pickle as __main__'s.
             pickle.dump((docname, stat.st_mtime_ns, stat.st_size, page, doc), results, pickle.HIGHEST_PROTOCOL)
-        average = average_length([sum(counts[1]) or 1 for _, counts in counted.values()])
-        weighed = {}
-        for docname in list(counted):
-            page, counts = counted.pop(docname)
-            weighed[docname] = (sum(counts[1]) or 1, pack(doc_weights(page, average, dict(unpack(counts)))))
-        pickle.dump({"average": average, "weighed": weighed}, results, pickle.HIGHEST_PROTOCOL)
+        average = counter.average()
+        weighed = {docname: (c.length, c.weights_for(average)) for docname, c in counter.counted.items()}
+        index = None if early is None else _write_index(early, order, keys, weighed, average)
+        pickle.dump({"average": average, "weighed": weighed, "index": index}, results, pickle.HIGHEST_PROTOCOL)
     os.replace(partial, target)
     return 0
+
+
+def _write_index(early: EarlyDocs, order: list[str], keys: dict, weighed: dict, average: float) -> dict:
+    """The index of the pages read, in *order*: BuiltIndex's fields but the folder."""
+    ids = [docname for docname in order if docname in keys]
+    layout: dict = {}
+    manifest = search_index.write_index(early.folder, len(ids), average, lambda doc_id: unpack(weighed[ids[doc_id]][1]),
+                                        lambda doc_id: early.raw[ids[doc_id]], early.written, layout)
+    return {"keys": [keys[docname] for docname in ids], "average": average, "manifest": manifest,
+            "written": early.written, "layout": layout}
 
 
 def setup(app: Sphinx) -> dict:

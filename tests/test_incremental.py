@@ -62,6 +62,9 @@ def test_editing_a_post_title_and_excerpt_updates_every_listing(site, tmp_path):
                     encoding="utf-8")
     incremental = rebuild(src, tmp)
     assert "改題した二本目" in text(incremental, "index.html")
+    # The second process reads the written pages, and the index on disk is updated in place, not made anew.
+    assert "書き出しと並行して別のプロセスで読みました" in incremental.output
+    assert "別のプロセスが書きました" not in incremental.output
     assert "改題した二本目" in (incremental.out / "blog/atom.xml").read_text(encoding="utf-8")
     assert_same_site(incremental, clean_build(src, tmp_path, "clean"))
 
@@ -182,9 +185,12 @@ def test_parallel_read_gives_the_serial_output(tmp_path):
     serial = clean_build(src, tmp_path, "serial")
     parallel = clean_build(src, tmp_path, "parallel", "-j", "2")
     assert "not safe for parallel reading" not in parallel.output
-    # Also the search index's two ways of reading pages: a second process while
-    # a serial build writes them, the build itself when -j writes in forks.
+    # Also the search index's two ways of reading pages and writing its files:
+    # a second process while a clean serial build writes the pages, the build
+    # itself when -j writes in forks.
     assert "書き出しと並行して別のプロセスで読みました" in serial.output
+    assert "索引のファイルも別のプロセスが書きました" in serial.output
     assert "書き出しと並行して" not in parallel.output
+    assert "別のプロセスが書きました" not in parallel.output
     assert_same_site(parallel, serial)
     shutil.rmtree(tmp_path / "site")

@@ -8,7 +8,7 @@ from urllib.parse import quote
 
 import pytest
 
-from techblog import search, search_text
+from techblog import search, search_index, search_text
 
 from .browser import StaticServer
 from .sitebuild import make_site, post, sphinx_build
@@ -212,7 +212,7 @@ def test_browser_and_build_tokenize_alike(page):
     for text in samples:
         assert page.evaluate("t => window.techblogSearch.tokens(t)", text) == search_text.tokens(text)
         for token in search_text.tokens(text):
-            assert page.evaluate("([t, n]) => window.techblogSearch.shardOf(t, n)", [token, 64]) == search.shard_of(token, 64)
+            assert page.evaluate("([t, n]) => window.techblogSearch.shardOf(t, n)", [token, 64]) == search_index.shard_of(token, 64)
 
 
 # -- The build ----------------------------------------------------------------------

@@ -8,7 +8,7 @@ import threading
 from pathlib import Path
 from types import SimpleNamespace
 
-from techblog import search_text, search_worker
+from techblog import search_index, search_text, search_worker
 
 from .sitebuild import ROOT, make_site, post, sphinx_build
 
@@ -28,10 +28,14 @@ def write_pages(folder: Path, bodies: list[str]) -> list[Path]:
     return paths
 
 
-def worker(tmp_path: Path, docnames: set[str]) -> search_worker.Worker:
+def worker(tmp_path: Path, docnames: set[str], order: list[str] | None = None) -> search_worker.Worker:
     app = SimpleNamespace(doctreedir=str(tmp_path / "doctrees"))
     Path(app.doctreedir).mkdir(exist_ok=True)
-    return search_worker.Worker(app, docnames)
+    return search_worker.Worker(app, docnames, order)
+
+
+def files(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
 def test_the_worker_gives_what_the_build_would_read_itself(tmp_path):
@@ -59,6 +63,52 @@ def test_the_worker_gives_what_the_build_would_read_itself(tmp_path):
     assert not (tmp_path / "doctrees" / search_worker.RESULTS).exists()
 
 
+def test_the_index_the_worker_writes_is_the_one_the_build_writes(tmp_path):
+    bodies = ["コネクションプールの枯渇", "監視の話。" * 40, "PostgreSQL16 へ上げた", "運用の話"]
+    paths = write_pages(tmp_path / "out", bodies)
+    paths[1].write_text("<html><body><p>記事ではないページ</p></body></html>", encoding="utf-8")
+    order = ["p3", "p1", "p0", "p2"]  # the index's order is not the order of writing
+    w = worker(tmp_path, set(order), order)
+    for n, path in enumerate(paths):
+        w.send(f"p{n}", path, (path.name, None, "2026年1月10日", ["障害対応"]))
+    w.collect()
+
+    # The page without an article has no document: the ones after it move up one id.
+    pages = [search_text.page_from_html(paths[n].read_bytes(), paths[n].name, None, "2026年1月10日", ["障害対応"])
+             for n in (3, 0, 2)]
+    keys = [search_text.page_key(p) for p in pages]
+    average = search_text.average_length([search_text.token_count(p.text) or 1 for p in pages])
+    written, layout = {}, {}
+    want = search_index.write_index(tmp_path / "want", len(pages), average,
+                                    lambda i: search_text.doc_weights(pages[i], average),
+                                    lambda i: search_text.doc_file(pages[i]), written, layout)
+    built = w.index
+    assert (built.keys, built.average, built.manifest, built.written, built.layout) == (
+        keys, average, want, written, layout)
+    assert files(built.folder) == files(tmp_path / "want")
+    assert "doc/3.json" not in files(built.folder)
+
+    (tmp_path / "site").mkdir()
+    assert not built.move_to(tmp_path / "site" / "_search", list(reversed(keys)), average)
+    assert built.move_to(tmp_path / "site" / "_search", keys, average)
+    assert files(tmp_path / "site" / "_search") == files(tmp_path / "want")
+    assert not built.folder.exists()
+
+
+def test_the_worker_never_writes_over_an_index(tmp_path):
+    paths = write_pages(tmp_path / "out", ["本文"])
+    w = worker(tmp_path, {"p0"}, ["p0"])
+    w.send("p0", paths[0], (paths[0].name, None, "", []))
+    w.collect()
+    (tmp_path / "site" / "_search").mkdir(parents=True)
+    (tmp_path / "site" / "_search" / "manifest.json").write_text("{}")
+    built = w.index
+    assert not built.move_to(tmp_path / "site" / "_search", built.keys, built.average)
+    built.discard()
+    assert not built.folder.exists()
+    assert files(tmp_path / "site" / "_search") == {"manifest.json": b"{}"}
+
+
 def test_a_worker_that_stops_reading_never_blocks_the_build(tmp_path):
     # 400 lines of 4 KB do not fit in a pipe (64 KB): with the worker stopped, a
     # blocking write would hang here.
@@ -77,12 +127,14 @@ def test_a_worker_that_stops_reading_never_blocks_the_build(tmp_path):
     assert len(w.collect()) == 400
 
 
-def test_a_failed_worker_leaves_the_pages_to_the_build(tmp_path):
+def test_a_failed_worker_leaves_the_pages_and_the_index_to_the_build(tmp_path):
     paths = write_pages(tmp_path / "out", ["本文"])
-    w = worker(tmp_path, {"p0"})
+    w = worker(tmp_path, {"p0"}, ["p0"])
     w.send("p0", paths[0], (paths[0].name, None, "", []))
     w.process.kill()
     assert w.collect() == {}
+    assert w.index is None
+    assert not (tmp_path / "doctrees" / search_worker.INDEX).exists()
 
 
 def test_serial_builds_read_the_index_pages_while_writing(tmp_path):
