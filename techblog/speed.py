@@ -35,6 +35,8 @@ incremental, parallel and clean builds):
   The logger's own level is set to the lowest its handlers show, which drops
   the same records before they are made.
 - The search index is kept between builds by :mod:`techblog.search_cache`.
+- Sphinx clears a page it never read from every domain before reading it
+  (quadratic in a clean build): :mod:`techblog.first_read`.
 """
 
 from __future__ import annotations
@@ -271,6 +273,7 @@ def setup(app: Sphinx) -> dict:
     app.setup_extension("techblog.template_cache")
     app.setup_extension("techblog.card_html")
     app.setup_extension("techblog.page_toc")
+    app.setup_extension("techblog.first_read")
     wrap_once(pst_edit, "jinja2", lambda original: _CompiledOnce())
     wrap_once(pst_utils, "_update_and_remove_templates", _skip_never_empty)
     # After pydata-sphinx-theme's add_toctree_functions (priority 500).

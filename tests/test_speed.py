@@ -314,3 +314,29 @@ def test_a_seam_wraps_the_original_once():
     for _ in range(2):  # a second Sphinx application sets the extensions up again
         wrap_once(owner, "f", lambda original: lambda x: original(x) * 10)
     assert owner.f(1) == 20
+
+
+def test_domains_are_cleared_only_of_pages_read_before():
+    from types import SimpleNamespace
+
+    from techblog.first_read import _only_pages_read_before
+
+    cleared = []
+    clear_doc = _only_pages_read_before(lambda env, docname: cleared.append(docname))
+    env = SimpleNamespace(all_docs={"posts/2026/old": 1})
+    clear_doc(env, "posts/2026/old")
+    clear_doc(env, "posts/2026/new")
+    assert cleared == ["posts/2026/old"]
+
+
+def test_a_label_taken_out_of_a_page_is_gone_after_an_incremental_build(tmp_path):
+    orphan = "---\norphan: true\n---\n"
+    docs = {"docs/a.md": orphan + "# A\n\n(shared-label)=\n## 見出し\n", "docs/b.md": orphan + "# B\n\n{ref}`shared-label`\n"}
+    src = make_site(tmp_path / "site", docs)
+    first = sphinx_build(src, tmp_path / "out", reread=False)
+    assert first.returncode == 0, first.output
+    assert "shared-label" not in first.output
+    (src / "docs/a.md").write_text(orphan + "# A\n\n## 見出し\n", encoding="utf-8")
+    (src / "docs/b.md").write_text(orphan + "# B\n\n{ref}`shared-label`\n\n書き足し\n", encoding="utf-8")
+    second = sphinx_build(src, tmp_path / "out", reread=False)
+    assert "shared-label" in second.output  # the reference no longer resolves: the label was cleared
