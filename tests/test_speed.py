@@ -340,3 +340,15 @@ def test_a_label_taken_out_of_a_page_is_gone_after_an_incremental_build(tmp_path
     (src / "docs/b.md").write_text(orphan + "# B\n\n{ref}`shared-label`\n\n書き足し\n", encoding="utf-8")
     second = sphinx_build(src, tmp_path / "out", reread=False)
     assert "shared-label" in second.output  # the reference no longer resolves: the label was cleared
+
+
+def test_ablog_reads_the_iso_post_dates_as_dateutil_does():
+    from dateutil.parser import parse
+
+    from techblog.ablog_compat import _iso_dates_first
+
+    read = _iso_dates_first(parse)
+    for text in ("2026-01-10 10:00:00", "2026-01-10 00:00:00", "2019-12-31 23:59:00"):
+        assert read(text) == parse(text)
+        assert read(text).tzinfo is None
+    assert read("10 January 2026") == datetime(2026, 1, 10)  # other forms still go to dateutil
