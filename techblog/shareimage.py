@@ -164,14 +164,29 @@ def _fit_line(text: str, size: int, width: int) -> ImageFont.FreeTypeFont:
     return font(size)
 
 
-def render(title: str, authors: list[str], blog: str) -> bytes:
-    """The card as PNG bytes; a function of its arguments only."""
-    title, blog = drawable(title), drawable(blog)
-    names = "・".join(drawable(a) for a in authors)
+@cache
+def _base(blog: str | None) -> Image.Image:
+    """What every card has: the panel, its accent and rule, and *blog* at the bottom right (when not None).
+
+    None of the title and name lines drawn over it overlaps these, so a card
+    drawn on a copy is the card drawn whole.
+    """
     image = Image.new("RGB", (WIDTH, HEIGHT), BACKGROUND)
     draw = ImageDraw.Draw(image)
     draw.rounded_rectangle(PANEL_BOX, radius=24, fill=PANEL)
     draw.rectangle((PANEL_BOX[0] + 24, PANEL_BOX[1], PANEL_BOX[2] - 24, PANEL_BOX[1] + 10), fill=ACCENT)
+    draw.line((TEXT_LEFT, 470, TEXT_RIGHT, 470), fill=RULE, width=2)
+    if blog is not None:
+        draw.text((TEXT_RIGHT, 560), blog, font=_fit_line(blog, 28, TEXT_RIGHT - TEXT_LEFT), fill=MUTED, anchor="rs")
+    return image
+
+
+def render(title: str, authors: list[str], blog: str) -> bytes:
+    """The card as PNG bytes; a function of its arguments only."""
+    title, blog = drawable(title), drawable(blog)
+    names = "・".join(drawable(a) for a in authors)
+    image = _base(blog if names else None).copy()
+    draw = ImageDraw.Draw(image)
 
     face, lines, line_height = fit_title(title)
     top = TITLE_TOP + (TITLE_BOTTOM - TITLE_TOP - len(lines) * line_height) // 2
@@ -179,12 +194,8 @@ def render(title: str, authors: list[str], blog: str) -> bytes:
     for i, line in enumerate(lines):
         draw.text((TEXT_LEFT, top + i * line_height), line, font=face, fill=INK, stroke_width=stroke, stroke_fill=INK)
 
-    draw.line((TEXT_LEFT, 470, TEXT_RIGHT, 470), fill=RULE, width=2)
     if names:
         draw.text((TEXT_LEFT, 492), names, font=_fit_line(names, 32, TEXT_RIGHT - TEXT_LEFT), fill=INK)
-    blog_face = _fit_line(blog, 28, TEXT_RIGHT - TEXT_LEFT)
-    if names:
-        draw.text((TEXT_RIGHT, 560), blog, font=blog_face, fill=MUTED, anchor="rs")
     else:
         draw.text((TEXT_LEFT, 492), blog, font=_fit_line(blog, 32, TEXT_RIGHT - TEXT_LEFT), fill=INK)
 
