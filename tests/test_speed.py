@@ -316,17 +316,34 @@ def test_a_seam_wraps_the_original_once():
     assert owner.f(1) == 20
 
 
-def test_domains_are_cleared_only_of_pages_read_before():
+def test_the_standard_domain_scans_its_labels_only_for_pages_read_before():
     from types import SimpleNamespace
+
+    from sphinx.domains.std import StandardDomain
 
     from techblog.first_read import _only_pages_read_before
 
-    cleared = []
-    clear_doc = _only_pages_read_before(lambda env, docname: cleared.append(docname))
-    env = SimpleNamespace(all_docs={"posts/2026/old": 1})
+    class Std(StandardDomain):
+        def __init__(self):
+            self.data = {}
+
+        def clear_doc(self, docname):
+            scanned.append(docname)
+
+    class Other:
+        def clear_doc(self, docname):
+            asked.append(docname)
+
+    scanned, asked, original = [], [], []
+    clear_doc = _only_pages_read_before(lambda env, docname: original.append(docname))
+    std = Std()
+    env = SimpleNamespace(all_docs={"posts/2026/old": 1}, domains={"std": std, "citation": Other()})
     clear_doc(env, "posts/2026/old")
     clear_doc(env, "posts/2026/new")
-    assert cleared == ["posts/2026/old"]
+    assert original == ["posts/2026/old"]
+    assert (scanned, asked) == ([], ["posts/2026/new"])
+    # The standard domain's tables exist all the same: -j merges the workers' tables by these keys.
+    assert {"progoptions", "objects", "terms", "labels", "anonlabels"} <= std.data.keys()
 
 
 def test_a_label_taken_out_of_a_page_is_gone_after_an_incremental_build(tmp_path):
