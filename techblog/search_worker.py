@@ -285,10 +285,8 @@ class EarlyDocs:
         self.folder, self.ids = folder, {docname: doc_id for doc_id, docname in enumerate(order)}
         (folder / "doc").mkdir(parents=True, exist_ok=True)
         self.written: dict[str, str] = {}
-        self.raw: dict[str, bytes] = {}
 
     def put(self, docname: str, raw: bytes) -> None:
-        self.raw[docname] = raw
         if docname in self.ids:
             name = f"doc/{self.ids[docname]}.json"
             (self.folder / name).write_bytes(raw)
@@ -347,8 +345,14 @@ def _write_index(early: EarlyDocs, order: list[str], keys: dict, weighed: dict, 
     """The index of the pages read, in *order*: BuiltIndex's fields but the folder."""
     ids = [docname for docname in order if docname in keys]
     layout: dict = {}
+
+    def doc_file(doc_id: int) -> bytes:
+        # Written early at an id never below its own: the files are written by id, so an early
+        # file is read before any other document's file can take its place.
+        return (early.folder / "doc" / f"{early.ids[ids[doc_id]]}.json").read_bytes()
+
     manifest = search_index.write_index(early.folder, len(ids), average, lambda doc_id: unpack(weighed[ids[doc_id]][1]),
-                                        lambda doc_id: early.raw[ids[doc_id]], early.written, layout)
+                                        doc_file, early.written, layout)
     return {"keys": [keys[docname] for docname in ids], "average": average, "manifest": manifest,
             "written": early.written, "layout": layout}
 
