@@ -76,7 +76,7 @@ class BuiltIndex(NamedTuple):
         if keys != self.keys or average != self.average:
             return False
         try:
-            os.replace(self.folder, out)  # fails when *out* exists: the worker never writes over an index
+            os.replace(self.folder, out)  # fails when *out* holds files: the worker never writes over an index
         except OSError:
             return False
         return True
