@@ -250,7 +250,7 @@ class Counted(NamedTuple):
         return pack(doc_weights(self.page, average, dict(unpack(self.counts))))
 
 
-class Counter:
+class Weigher:
     """Counts pages as they come, and weighs each for the average so far.
 
     After the first pages the rounded average rarely moves, so most pages are
@@ -315,7 +315,7 @@ def main(argv: list[str]) -> int:
     lines = iter(sys.stdin.buffer)
     order = json.loads(next(lines, b"[]")) if len(argv) > 1 else None
     early = EarlyDocs(Path(argv[1]), order) if order is not None else None
-    counter = Counter()
+    weigher = Weigher()
     keys = {}  # docname -> page key, for the index files
     with partial.open("wb") as results:
         for line in lines:
@@ -325,7 +325,7 @@ def main(argv: list[str]) -> int:
                 page = page_from_html(Path(path).read_bytes(), url, title, date, tags)
                 doc = doc_file(page) if page is not None else None
                 if page is not None:
-                    counter.add(docname, page)
+                    weigher.add(docname, page)
                     if early is not None:
                         keys[docname] = page_key(page)
                         early.put(docname, doc)
@@ -333,8 +333,8 @@ def main(argv: list[str]) -> int:
                 continue
             # Plain tuples: a class of this module would pickle as __main__'s.
             pickle.dump((docname, stat.st_mtime_ns, stat.st_size, page, doc), results, pickle.HIGHEST_PROTOCOL)
-        average = counter.average()
-        weighed = {docname: (c.length, c.weights_for(average)) for docname, c in counter.counted.items()}
+        average = weigher.average()
+        weighed = {docname: (c.length, c.weights_for(average)) for docname, c in weigher.counted.items()}
         index = None if early is None else _write_index(early, order, keys, weighed, average)
         pickle.dump({"average": average, "weighed": weighed, "index": index}, results, pickle.HIGHEST_PROTOCOL)
     os.replace(partial, target)
