@@ -21,8 +21,9 @@ moves that folder into place only when the worker's pages, in the index's
 order, are exactly the pages it would index itself.
 
 The worker imports only :mod:`techblog.search_index`, :mod:`techblog.search_text`
-and lxml (a tenth of a second, 18 MB), never Sphinx.  It is fed through a pipe that is never allowed
-to block the build: what the pipe cannot take yet waits in memory.
+and lxml (a tenth of a second, 18 MB), never Sphinx.  It is fed through a pipe
+that is never allowed to block the build: what the pipe cannot take yet waits
+in memory.
 """
 
 from __future__ import annotations
@@ -235,6 +236,11 @@ def _build_finished(app: Sphinx, exception) -> None:
         worker.stop()
 
 
+def weigh(page: Page, counts: tuple, average: float) -> tuple:
+    """The page's weights for *average*, packed, from its packed token counts."""
+    return pack(doc_weights(page, average, dict(unpack(counts))))
+
+
 class Counted(NamedTuple):
     """One page's token counts, and its weights for the average length of the pages read until then."""
 
@@ -245,9 +251,7 @@ class Counted(NamedTuple):
     weights: tuple  # packed, for *average*
 
     def weights_for(self, average: float) -> tuple:
-        if average == self.average:
-            return self.weights
-        return pack(doc_weights(self.page, average, dict(unpack(self.counts))))
+        return self.weights if average == self.average else weigh(self.page, self.counts, average)
 
 
 class Weigher:
@@ -267,8 +271,7 @@ class Weigher:
         self.total += length
         average = rounded_length(self.total / (len(self.counted) + 1))
         light = Page(page.url, page.title, page.date, page.tags, "")
-        weights = pack(doc_weights(light, average, dict(unpack(counts))))
-        self.counted[docname] = Counted(light, counts, length, average, weights)
+        self.counted[docname] = Counted(light, counts, length, average, weigh(light, counts, average))
 
     def average(self) -> float:
         return average_length([c.length for c in self.counted.values()])
