@@ -42,6 +42,25 @@ def postings_size(token: str, count: int) -> int:
     return len(token) + 4 + 8 * count if count else 0
 
 
+def overwrite(path: Path, raw: bytes) -> None:
+    """Write *raw* to *path* over its old bytes, then cut the file to their length.
+
+    ``open(path, "wb")`` first truncates the file to nothing; on ext4 that makes
+    closing it start writing it back (the ``auto_da_alloc`` safeguard for
+    programs that replace files that way): 0.25 ms a file instead of 0.03 ms
+    here, and adding a post rewrites some 430 shards.  An interrupted build
+    leaves a file half written either way.
+    """
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT, 0o666)
+    try:
+        view = memoryview(raw)
+        while view:
+            view = view[os.write(fd, view):]
+        os.ftruncate(fd, len(raw))
+    finally:
+        os.close(fd)
+
+
 class IndexFiles:
     """The files of one index: written only when their bytes changed, the rest removed at the end.
 
@@ -60,7 +79,7 @@ class IndexFiles:
     def put(self, name: str, raw: bytes) -> None:
         self.current[name] = hashlib.sha1(raw).hexdigest()
         if self.previous.get(name) != self.current[name] or not (self.out / name).is_file():
-            (self.out / name).write_bytes(raw)
+            overwrite(self.out / name, raw)
 
     def keep(self, name: str) -> bool:
         """Keep a file of the previous index as it is; False when it is not there."""

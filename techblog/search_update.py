@@ -13,11 +13,12 @@ gives (tests/test_incremental.py compares every file with a clean build).
 from __future__ import annotations
 
 import hashlib
-import json
 from bisect import bisect_left
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+
+import orjson
 
 from . import search, search_index, search_text
 
@@ -123,4 +124,4 @@ def _read_shard(out: Path, n: int, written: dict[str, str]) -> dict | None:
         return None
     if hashlib.sha1(raw).hexdigest() != written.get(name):
         return None
-    return json.loads(raw)
+    return orjson.loads(raw)

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import json
+import os
 import random
 from pathlib import Path
 
 import pytest
 
-from techblog import search, search_update
+from techblog import search, search_index, search_text, search_update
 
 WORDS = ["障害対応", "データベース", "監視", "接続", "設計", "移行", "PostgreSQL", "nginx", "証明書", "期限切れ",
          "ノード", "アップグレード", "コネクションプール", "勉強会", "ログ", "アラート", "バックアップ", "Terraform"]
@@ -75,3 +77,31 @@ def test_a_shard_changed_on_disk_is_not_trusted(tmp_path):
     assert search_update.update(out, after, [repr(p) for p in after], average, layout,
                                 lambda i: search.doc_weights(before[i], average),
                                 lambda i: search.doc_weights(after[i], average), written) is None
+
+
+@pytest.mark.parametrize("data", [
+    {"接続": [3, 93, 5, 138], "5xx": [1, 2], "a\"b\\c": [0, 1]},
+    {"u": "posts/p.html", "t": "タイトル\t改行\n\r\b\f", "d": "2026年1月1日", "x": "\x00\x1f\x7f\u2028\u2029 😀 </script>"},
+    {"version": 1, "docs": 1014, "shards": 1024, "build": "e8f3ca876e27"},
+])
+def test_encode_gives_the_bytes_of_json_dumps(data):
+    assert search_text.encode(data) == json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+
+
+def test_overwrite_leaves_exactly_the_new_bytes(tmp_path):
+    target = tmp_path / "shard.json"
+    search_index.overwrite(target, b"x" * 5000)
+    created = target.stat().st_mode & 0o777
+    search_index.overwrite(target, "短い".encode())
+    assert target.read_bytes() == "短い".encode()
+    search_index.overwrite(target, b"y" * 70000)
+    assert target.read_bytes() == b"y" * 70000
+    plain = tmp_path / "plain.json"
+    plain.write_bytes(b"")
+    assert created == plain.stat().st_mode & 0o777 == 0o666 & ~_umask()
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
