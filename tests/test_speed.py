@@ -12,7 +12,7 @@ from datetime import datetime, timedelta
 import pytest
 
 from techblog import posts, related
-from techblog.speed import RelatedIndex, _indexed_related
+from techblog.speed import RelatedIndex, _indexed_related, _lists_page_toc
 
 from .sitebuild import ROOT, Build, make_site, sphinx_build
 from .sitebuild import post as post_source
@@ -369,3 +369,35 @@ def test_ablog_reads_the_iso_post_dates_as_dateutil_does():
         assert read(text) == parse(text)
         assert read(text).tzinfo is None
     assert read("10 January 2026") == datetime(2026, 1, 10)  # other forms still go to dateutil
+
+
+def test_the_page_toc_shows_exactly_when_the_page_has_sections(tmp_path):
+    sections = post_source(date="2026-01-10 10:00", h1="節のある記事", body="本文。\n\n## 一つ目の節\n\n本文。\n")
+    src = make_site(tmp_path / "site", {"posts/2026/a.md": sections,
+                                        "posts/2026/b.md": post_source(date="2026-01-11 10:00", h1="節のない記事")})
+    build = sphinx_build(src, tmp_path / "out", env=NOW)
+    assert build.returncode == 0, build.output
+    with_sections, without = build.html("posts/2026/a.html"), build.html("posts/2026/b.html")
+    assert 'id="pst-page-toc-nav"' in with_sections and "一つ目の節" in with_sections
+    # The heading the nav is labelled by is on the page (the theme's check no longer takes its id first).
+    assert 'id="pst-page-navigation-heading"' in with_sections
+    assert 'aria-labelledby="pst-page-navigation-heading"' in with_sections
+    assert 'id="pst-page-toc-nav"' not in without
+
+
+def test_an_overridden_page_toc_template_is_still_checked_for_emptiness(tmp_path):
+    src = make_site(tmp_path / "site", {"posts/2026/a.md": post_source(
+        date="2026-01-10 10:00", body="本文。\n\n## 節\n\n本文。\n")})
+    (src / "_templates" / "page-toc.html").write_text("{#- renders nothing -#}\n", encoding="utf-8")
+    build = sphinx_build(src, tmp_path / "out", env=NOW)
+    assert build.returncode == 0, build.output
+    # An empty secondary sidebar item is dropped by the theme's check: no sidebar for it at all.
+    assert "bd-sidebar-secondary" not in build.html("posts/2026/a.html")
+
+
+@pytest.mark.parametrize("templates, listed", [
+    (["page-toc"], True), ("page-toc.html, sourcelink", True), (["sourcelink.html"], False),
+    (["page-toc.html", "my-page-toc.html"], False), ([], False),
+])
+def test_only_the_themes_page_toc_skips_the_check(templates, listed):
+    assert _lists_page_toc(templates) is listed
