@@ -126,10 +126,21 @@ def post_context(app: Sphinx, docname: str) -> dict:
         "url": url,
         "share": share_links(url, info["title"]),
         "series_nav": series,
-        "related": [card(app, m.docname) for m in related.related(meta, built)],
+        "related": [card(app, name) for name in _related_docnames(app, meta, built)],
         "prev": card(app, older.docname) if older else None,
         "next": card(app, newer.docname) if newer else None,
     }
+
+
+def _related_docnames(app: Sphinx, meta, built) -> list[str]:
+    """The post's related posts: the list techblog.incremental chose for this build, else chosen here.
+
+    The incremental build chooses every post's list at ``env-updated`` (to know
+    which pages show a changed post), keeping the lists a change cannot touch;
+    tests/test_speed.py checks those equal lists chosen again.
+    """
+    chosen = ((getattr(app.env, "techblog_listing", None) or {}).get("related") or {}).get(meta.docname)
+    return chosen if chosen is not None else [m.docname for m in related.related(meta, built)]
 
 
 def home_context(app: Sphinx) -> dict:

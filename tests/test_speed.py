@@ -401,3 +401,42 @@ def test_an_overridden_page_toc_template_is_still_checked_for_emptiness(tmp_path
 ])
 def test_only_the_themes_page_toc_skips_the_check(templates, listed):
     assert _lists_page_toc(templates) is listed
+
+
+def test_default_docutils_settings_are_made_once_and_given_fresh(monkeypatch):
+    import docutils.parsers.rst
+    from docutils import frontend
+
+    from techblog import settings_cache
+    from techblog.settings_cache import cached_default_settings
+
+    made = []
+    parsers = []
+
+    class CountedParser(frontend.OptionParser):
+        def __init__(self, *args, **kwargs):
+            parsers.append(args)
+            super().__init__(*args, **kwargs)
+
+    monkeypatch.setattr(settings_cache, "OptionParser", CountedParser)
+
+    def original(*components):
+        made.append(components)
+        return frontend.get_default_settings(*components)
+
+    def plain(values) -> dict:  # each Values has its own DependencyList, which compares by identity
+        return {k: v for k, v in vars(values).items() if k != "record_dependencies"}
+
+    cached = cached_default_settings(original)
+    first, second = cached(), cached()
+    assert len(parsers) == 1 and first is not second and plain(first) == plain(second) == plain(original())
+    assert first.record_dependencies is not second.record_dependencies
+    first.report_level = 5  # a document's own settings: not the next document's
+    assert cached().report_level != 5
+    rst = cached(docutils.parsers.rst.Parser)
+    assert rst.tab_width == 8
+    assert plain(rst) == plain(frontend.get_default_settings(docutils.parsers.rst.Parser))
+    made.clear()
+    instance = docutils.parsers.rst.Parser()
+    cached(instance)
+    assert made == [(instance,)]  # an instance is not cached: it may carry its own settings_spec
