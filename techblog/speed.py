@@ -10,7 +10,8 @@ incremental, parallel and clean builds):
   builds the whole navigation, was missed).
 - The navigation tree of a page outside every toctree (posts, listings) marks
   no current entry, so it depends only on the page's folder (relative links):
-  it is made once per folder and kind instead of once per page.
+  it is made once per folder and kind instead of once per page, and so is the
+  primary sidebar around it (:mod:`techblog.layout_fragments`).
 - Feeds are written from each post's HTML; it is kept between builds in the
   doctree folder and made again only for posts read again, and a feed is
   written again only when its newest posts, or what it shows of them, changed.
@@ -67,7 +68,7 @@ import sphinx.builders.html as sphinx_html
 import sphinx_book_theme
 from sphinx.application import Sphinx
 
-from . import buildstate, feeds, gc_tuning, related
+from . import buildstate, feeds, gc_tuning, layout_fragments, related
 from .ablog_compat import replace_listener
 from .seams import wrap_once
 
@@ -195,6 +196,7 @@ def _share_navigation(app: Sphinx, pagename: str, templatename: str, context: di
         return cache[key]
 
     context["generate_toctree_html"] = shared
+    context[layout_fragments.SHARED_FOLDER] = folder
 
 
 def _nav_state(app: Sphinx) -> dict:
@@ -338,6 +340,7 @@ def setup(app: Sphinx) -> dict:
     app.setup_extension("techblog.card_html")
     app.setup_extension("techblog.page_toc")
     app.setup_extension("techblog.first_read")
+    app.setup_extension("techblog.layout_fragments")
     wrap_once(pst_edit, "jinja2", lambda original: _CompiledOnce())
     wrap_once(pst_utils, "_update_and_remove_templates", _skip_never_empty)
     # After pydata-sphinx-theme's add_toctree_functions (priority 500).

@@ -440,3 +440,34 @@ def test_default_docutils_settings_are_made_once_and_given_fresh(monkeypatch):
     instance = docutils.parsers.rst.Parser()
     cached(instance)
     assert made == [(instance,)]  # an instance is not cached: it may carry its own settings_spec
+
+
+KEPT_FRAGMENTS = """
+import sys
+import techblog.layout_fragments as layout_fragments
+from sphinx.application import Sphinx
+if sys.argv[3] == "rendered":
+    layout_fragments.FRAGMENTS = ()
+app = Sphinx(sys.argv[1], sys.argv[1], sys.argv[2], sys.argv[2] + "/.doctrees", "html",
+             status=None, warning=sys.stderr, freshenv=True, warningiserror=True)
+app.build()
+"""
+
+
+def test_pages_with_the_sidebar_kept_per_folder_are_the_pages_rendering_it(tmp_path):
+    src = make_site(tmp_path / "site", {
+        "posts/2025/a.md": post_source(date="2025-12-10 10:00", h1="記事 A"),
+        "posts/2026/b.md": post_source(date="2026-01-10 10:00", h1="記事 B", tags="[PostgreSQL]", author="suzuki"),
+        "posts/2026/c.md": post_source(date="2026-02-10 10:00", h1="記事 C", extra="series: pg16"),
+    })
+    builds = {}
+    for kind in ("rendered", "kept"):
+        out = tmp_path / kind
+        result = subprocess.run([sys.executable, "-c", KEPT_FRAGMENTS, str(src), str(out), kind], capture_output=True,
+                                text=True, cwd=ROOT, env={**os.environ, **NOW, "PYTHONHASHSEED": "0"})
+        assert result.returncode == 0, result.stderr
+        builds[kind] = Build(src, out, 0, result.stderr)
+    # Listings link to themselves from the sidebar ("#"): they must not take a post's sidebar.
+    assert '<a href="#">すべての記事</a>' in builds["kept"].html("blog.html")
+    assert '<a href="../../blog.html">すべての記事</a>' in builds["kept"].html("posts/2026/c.html")
+    assert_same_site(builds["kept"], builds["rendered"])

@@ -1,0 +1,79 @@
+"""Parts of the theme's layout rendered once per folder for posts.
+
+pydata-sphinx-theme renders its primary sidebar into every page: the header
+items again (for phones), the navigation, and our blog sidebar.  On a post
+that no toctree lists, none of it depends on the page but through its folder:
+links are relative, no navigation entry is the current one (:mod:`techblog.speed`
+already makes that navigation tree once per folder and marks such pages with
+``SHARED_FOLDER``), and no link of the sidebar leads to a post.  So the
+sidebar's HTML is kept per folder and per list of templates it shows (0.6 s
+at 1,000 posts).  Other pages render as before: a listing can be a link target
+of the sidebar (Sphinx writes a link to the page itself as ``#``), and the 404
+page makes its links absolute.  A build with the cache and one without give
+the same files (tests/test_speed.py).
+"""
+
+from __future__ import annotations
+
+from functools import partial
+
+import jinja2
+from sphinx.application import Sphinx
+
+from . import posts
+
+# Set by techblog.speed on pages whose navigation depends only on their folder.
+SHARED_FOLDER = "techblog_shared_folder"
+# Set here on the posts among them: the key their fragments are kept under.
+POST_FOLDER = "techblog_post_folder"
+FRAGMENTS = ("sections/sidebar-primary.html",)
+# The template lists the sidebar renders (after the theme dropped the empty ones).
+LISTS = ("theme_navbar_center", "theme_navbar_end", "sidebars", "theme_primary_sidebar_end")
+
+
+def _kept_per_folder(template: jinja2.Template, store: dict) -> None:
+    render = template.root_render_func
+
+    def render_once_per_folder(context):
+        folder = context.get(POST_FOLDER)
+        if folder is None:
+            yield from render(context)
+            return
+        key = (template.name, folder, repr([context.get(name) for name in LISTS]))
+        html = store.get(key)
+        if html is None:
+            html = store[key] = "".join(render(context))
+        yield html
+
+    template.root_render_func = render_once_per_folder
+
+
+def _builder_inited(app: Sphinx) -> None:
+    environment = getattr(getattr(app.builder, "templates", None), "environment", None)
+    if environment is None:
+        return
+    load = environment._load_template
+    store: dict[tuple, str] = {}
+
+    def load_template(name, globals):
+        template = load(name, globals)
+        if template.name in FRAGMENTS and not getattr(template, "_techblog_fragment", False):
+            _kept_per_folder(template, store)
+            template._techblog_fragment = True
+        return template
+
+    environment._load_template = load_template
+    # After techblog.speed marks the pages outside every toctree (600).
+    app.connect("html-page-context", partial(_mark_posts, set(posts.of(app).built())), priority=650)
+
+
+def _mark_posts(built: set[str], app: Sphinx, pagename: str, templatename: str, context: dict, doctree) -> None:
+    if SHARED_FOLDER in context and pagename in built:
+        context[POST_FOLDER] = context[SHARED_FOLDER]
+
+
+def setup(app: Sphinx) -> dict:
+    app.setup_extension("techblog.posts")
+    # After techblog.template_cache has made the environment (priority 900).
+    app.connect("builder-inited", _builder_inited, priority=950)
+    return {"version": "1", "parallel_read_safe": True, "parallel_write_safe": True}
