@@ -16,7 +16,10 @@ admonitions, a figure), and the table printed is:
   sphinx-book-theme + myst-parser set up as their documentation shows, with
   posts matched by ``blog_post_pattern`` and none of this project's code.
 
-Only the ratio of one run means much: timings move with the machine's load.
+Only the ratio of one run means much: timings move with the machine's load,
+and can drift within a run.  So the clean builds are compared in pairs, this
+site's then the stock one's right after it (``--pairs``, 2 by default), and the
+ratio shown is the median of the pairs' ratios, with each pair's.
 """
 
 from __future__ import annotations
@@ -30,6 +33,7 @@ import random
 import re
 import resource
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -352,6 +356,26 @@ def secs(run: Run) -> str:
     return f"{run.seconds:.1f} s (CPU {run.cpu:.1f} s)"
 
 
+def clean_pair(site: Path, stock: Path, tmp: Path, ours: list[str], k: int) -> tuple[Run, Run]:
+    """Clean builds of this site and of stock, one right after the other, into new folders."""
+    results = []
+    for src, args in ((site, ours), (stock, [])):
+        out = tmp / f"pair-{k}-{src.name}"
+        shutil.rmtree(out, ignore_errors=True)
+        results.append(build(src, out, args))
+        shutil.rmtree(out, ignore_errors=True)
+    return results[0], results[1]
+
+
+def ratio(pairs: list[tuple[Run, Run]]) -> str:
+    """The median ratio of the pairs, with each pair's times (a drifting machine moves one pair, not all)."""
+    ratios = [mine.seconds / theirs.seconds for mine, theirs in pairs]
+    cpu = statistics.median(mine.cpu / theirs.cpu for mine, theirs in pairs)
+    each = ", ".join(f"{mine.seconds:.1f} / {theirs.seconds:.1f} s = {mine.seconds / theirs.seconds:.2f}x"
+                     for mine, theirs in pairs)
+    return f"{statistics.median(ratios):.2f}x (CPU {cpu:.2f}x; median of {len(pairs)} pairs built back to back: {each})"
+
+
 def mb(n: int) -> str:
     return f"{n / 2**20:.1f} MB"
 
@@ -366,6 +390,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--jobs", default=os.environ.get("BENCH_JOBS", "1"),
                         help="sphinx-build -j for this site, 1 as make html (the stock site is built serially: ablog forbids -j)")
     parser.add_argument("--no-stock", action="store_true", help="skip the stock build")
+    parser.add_argument("--pairs", type=int, default=2,
+                        help="clean builds of this site and of stock, back to back, for the ratio (median)")
     parser.add_argument("--lighthouse", action="store_true", help="also run Lighthouse on home and a post page")
     parser.add_argument("--keep", type=Path, help="build in this folder and keep it")
     args = parser.parse_args(argv)
@@ -395,6 +421,13 @@ def run(args, tmp: Path) -> int:
         print("clean build failed", file=sys.stderr)
         return 1
     rows.append(("clean build", secs(clean)))
+    if not args.no_stock:  # right after this site's clean build: the first pair
+        stock = stock_site(tmp, args.posts, registries(site))
+        stock_out = tmp / "stock-html"
+        shutil.rmtree(stock_out, ignore_errors=True)
+        base = build(stock, stock_out, [])
+        # Before the rebuilds below add and edit posts: every pair builds the same posts.
+        pairs = [(clean, base), *(clean_pair(site, stock, tmp, ours, k) for k in range(2, args.pairs + 1))]
     # Rebuilds take a few seconds, where a shared machine's noise is a large share:
     # each is run REPEATS times (other posts each time) and the median shown.
     noops = [build(site, out, ours) for _ in range(REPEATS)]
@@ -426,18 +459,15 @@ def run(args, tmp: Path) -> int:
               for k, r in enumerate(group) if r.returncode]
 
     if not args.no_stock:
-        stock = stock_site(tmp, args.posts, registries(site))
-        stock_out = tmp / "stock-html"
-        shutil.rmtree(stock_out, ignore_errors=True)
-        base = build(stock, stock_out, [])
         rows.append(("stock: clean build", secs(base) + ("" if base.returncode == 0 else " (failed)")))
         rows.append(("stock: peak memory", mb(base.peak)))
         rows.append(("stock: output size", mb(folder_size(stock_out))))
         stock_page = next(stock_out.glob("posts/2026/bench-*.html")).relative_to(stock_out).as_posix()
         stock_weight, stock_wire, _ = page_weight(stock_out, stock_page)
         rows.append(("stock: post page weight", f"{kb(stock_wire)} transferred (gzip), {kb(stock_weight)} uncompressed"))
-        rows.append(("clean build / stock", f"{clean.seconds / base.seconds:.2f}x (CPU {clean.cpu / base.cpu:.2f}x)"))
-        rows.append(("peak memory / stock", f"{max(r.peak for r in runs) / base.peak:.2f}x"))
+        rows.append(("clean build / stock", ratio(pairs)))
+        ours_peak = max(r.peak for r in [*runs, *(mine for mine, _ in pairs)])
+        rows.append(("peak memory / stock", f"{ours_peak / max(theirs.peak for _, theirs in pairs):.2f}x"))
 
     if args.lighthouse:
         from lighthouse import audit  # tools/lighthouse.py
