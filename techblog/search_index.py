@@ -45,11 +45,11 @@ def postings_size(token: str, count: int) -> int:
 def overwrite(path: Path, raw: bytes) -> None:
     """Write *raw* to *path* over its old bytes, then cut the file to their length.
 
-    ``open(path, "wb")`` first truncates the file to nothing; on ext4 that makes
-    closing it start writing it back (the ``auto_da_alloc`` safeguard for
-    programs that replace files that way): 0.25 ms a file instead of 0.03 ms
-    here, and adding a post rewrites some 430 shards.  An interrupted build
-    leaves a file half written either way.
+    ``open(path, "wb")`` first truncates the file to nothing, which on the ext4
+    disk measured costs 0.25 ms a file instead of 0.03 ms (most likely ext4's
+    ``auto_da_alloc``, which starts writing back a file truncated to nothing
+    when it is closed), and adding a post rewrites some 430 shards.  An
+    interrupted build leaves a file half written either way.
     """
     fd = os.open(path, os.O_WRONLY | os.O_CREAT, 0o666)
     try:
