@@ -15,8 +15,6 @@ the same files (tests/test_speed.py).
 
 from __future__ import annotations
 
-from functools import partial
-
 import jinja2
 from sphinx.application import Sphinx
 
@@ -24,19 +22,17 @@ from . import posts
 
 # Set by techblog.speed on pages whose navigation depends only on their folder.
 SHARED_FOLDER = "techblog_shared_folder"
-# Set here on the posts among them: the key their fragments are kept under.
-POST_FOLDER = "techblog_post_folder"
 FRAGMENTS = ("sections/sidebar-primary.html",)
 # The template lists the sidebar renders (after the theme dropped the empty ones).
 LISTS = ("theme_navbar_center", "theme_navbar_end", "sidebars", "theme_primary_sidebar_end")
 
 
-def _kept_per_folder(template: jinja2.Template, store: dict) -> None:
+def _kept_per_folder(template: jinja2.Template, store: dict, built: set[str]) -> None:
     render = template.root_render_func
 
     def render_once_per_folder(context):
-        folder = context.get(POST_FOLDER)
-        if folder is None:
+        folder = context.get(SHARED_FOLDER)
+        if folder is None or context.get("pagename") not in built:
             yield from render(context)
             return
         key = (template.name, folder, repr([context.get(name) for name in LISTS]))
@@ -54,22 +50,16 @@ def _builder_inited(app: Sphinx) -> None:
         return
     load = environment._load_template
     store: dict[tuple, str] = {}
+    built = set(posts.of(app).built())
 
     def load_template(name, globals):
         template = load(name, globals)
         if template.name in FRAGMENTS and not getattr(template, "_techblog_fragment", False):
-            _kept_per_folder(template, store)
+            _kept_per_folder(template, store, built)
             template._techblog_fragment = True
         return template
 
     environment._load_template = load_template
-    # After techblog.speed marks the pages outside every toctree (600).
-    app.connect("html-page-context", partial(_mark_posts, set(posts.of(app).built())), priority=650)
-
-
-def _mark_posts(built: set[str], app: Sphinx, pagename: str, templatename: str, context: dict, doctree) -> None:
-    if SHARED_FOLDER in context and pagename in built:
-        context[POST_FOLDER] = context[SHARED_FOLDER]
 
 
 def setup(app: Sphinx) -> dict:

@@ -27,6 +27,8 @@ from markupsafe import Markup
 from pydata_sphinx_theme import toctree
 from sphinx.application import Sphinx
 
+from .seams import swap_listener
+
 TAG = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9]*)((?:\s+[a-zA-Z_:][-a-zA-Z0-9_:.]*=\"[^\"<>]*\")*)\s*(/?)>")
 ATTRIBUTE = re.compile(r'([a-zA-Z_:][-a-zA-Z0-9_:.]*)="([^"]*)"')
 VOID = {"br", "img", "hr", "wbr", "input"}
@@ -154,10 +156,7 @@ def _add_toctree_functions(app: Sphinx, pagename: str, templatename: str, contex
 
 
 def _swap_theme_listener(app: Sphinx) -> None:
-    listeners = app.events.listeners["html-page-context"]
-    for index, listener in enumerate(listeners):
-        if listener.handler is toctree.add_toctree_functions:
-            listeners[index] = listener._replace(handler=_add_toctree_functions)
+    swap_listener(app, "html-page-context", toctree.add_toctree_functions, _add_toctree_functions)
 
 
 def setup(app: Sphinx) -> dict:

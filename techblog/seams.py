@@ -4,13 +4,16 @@ Where upstream code is slow or wrong, an extension swaps the attribute for a
 wrapper of the original (the module that does it says why, and names the
 upstream code).  ``wrap_once`` marks the replacement, so that setting up an
 extension again (a second Sphinx application in the same process, as in a
-live preview) does not wrap the wrapper.
+live preview) does not wrap the wrapper.  An event handler the theme connects
+is swapped in the application's listeners instead (``swap_listener``).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from typing import Any
+
+from sphinx.application import Sphinx
 
 
 def wrap_once(owner: Any, name: str, make: Callable[[Any], Any]) -> None:
@@ -21,3 +24,11 @@ def wrap_once(owner: Any, name: str, make: Callable[[Any], Any]) -> None:
     replacement = make(original)
     replacement.techblog = True
     setattr(owner, name, replacement)
+
+
+def swap_listener(app: Sphinx, event: str, old: Callable, new: Callable) -> None:
+    """Put *new* in the place of *old* among *event*'s listeners: same priority, same order."""
+    listeners = app.events.listeners[event]
+    for index, listener in enumerate(listeners):
+        if listener.handler is old:
+            listeners[index] = listener._replace(handler=new)

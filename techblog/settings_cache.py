@@ -54,30 +54,30 @@ def cached_get_settings(original):
     return get_settings
 
 
-def cached_make_document(original):
-    parsers: dict[type, OptionParser] = {}
+# Parsers with only default settings, by their component classes (no config files read).
+_default_parsers: dict[tuple, OptionParser] = {}
 
+
+def _default_values(components: tuple):
+    parser = _default_parsers.get(components)
+    if parser is None:
+        with warnings.catch_warnings(action="ignore", category=DeprecationWarning):
+            parser = _default_parsers[components] = OptionParser(components)
+    return parser.get_default_values()
+
+
+def cached_make_document(original):
     def make_document(source_path="notset", parser_cls=myst_base.RSTParser):
-        parser = parsers.get(parser_cls)
-        if parser is None:
-            with warnings.catch_warnings(action="ignore", category=DeprecationWarning):
-                parser = parsers[parser_cls] = OptionParser(components=(parser_cls,))
-        return new_document(source_path, settings=parser.get_default_values())
+        return new_document(source_path, settings=_default_values((parser_cls,)))
 
     return make_document
 
 
 def cached_default_settings(original):
-    parsers: dict[tuple, OptionParser] = {}
-
     def get_default_settings(*components):
         if not all(isinstance(c, type) for c in components):  # an instance may carry its own settings_spec
             return original(*components)
-        parser = parsers.get(components)
-        if parser is None:
-            with warnings.catch_warnings(action="ignore", category=DeprecationWarning):
-                parser = parsers[components] = OptionParser(components)
-        return parser.get_default_values()
+        return _default_values(components)
 
     return get_default_settings
 

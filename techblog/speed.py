@@ -70,7 +70,7 @@ from sphinx.application import Sphinx
 
 from . import buildstate, feeds, gc_tuning, layout_fragments, related
 from .ablog_compat import replace_listener
-from .seams import wrap_once
+from .seams import swap_listener, wrap_once
 
 # Templates that always render something: the emptiness check is skipped for them.
 NEVER_EMPTY = ["sbt-sidebar-nav.html", "navbar-logo.html", "search-button-field.html",
@@ -151,10 +151,7 @@ def _hash_assets_when_listed(app: Sphinx, pagename: str, templatename: str, cont
 
 
 def _swap_book_theme_hashing(app: Sphinx) -> None:
-    listeners = app.events.listeners["html-page-context"]
-    for index, listener in enumerate(listeners):
-        if listener.handler is sphinx_book_theme.hash_html_assets:
-            listeners[index] = listener._replace(handler=_hash_assets_when_listed)
+    swap_listener(app, "html-page-context", sphinx_book_theme.hash_html_assets, _hash_assets_when_listed)
 
 
 def _exit_fast_when_done(app: Sphinx) -> None:

@@ -419,6 +419,7 @@ def test_default_docutils_settings_are_made_once_and_given_fresh(monkeypatch):
             super().__init__(*args, **kwargs)
 
     monkeypatch.setattr(settings_cache, "OptionParser", CountedParser)
+    monkeypatch.setattr(settings_cache, "_default_parsers", {})  # none kept from builds made in this process
 
     def original(*components):
         made.append(components)
