@@ -8,8 +8,11 @@ import subprocess
 import sys
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from pathlib import Path
 
+import pydata_sphinx_theme
 import pytest
+import sphinx_book_theme
 
 from techblog import posts, related
 from techblog.speed import RelatedIndex, _indexed_related, _lists_page_toc
@@ -472,3 +475,11 @@ def test_pages_with_the_sidebar_kept_per_folder_are_the_pages_rendering_it(tmp_p
     assert '<a href="#">すべての記事</a>' in builds["kept"].html("blog.html")
     assert '<a href="../../blog.html">すべての記事</a>' in builds["kept"].html("posts/2026/c.html")
     assert_same_site(builds["kept"], builds["rendered"])
+
+
+def test_no_template_reads_the_page_description_the_book_theme_handler_no_longer_makes():
+    folders = [Path(sphinx_book_theme.__file__).parent, Path(pydata_sphinx_theme.__file__).parent,
+               ROOT / "_templates", ROOT / "techblog" / "templates"]
+    templates = [path for folder in folders for path in folder.rglob("*.html")]
+    assert len(templates) > 50
+    assert [path for path in templates if "page_description" in path.read_text(encoding="utf-8")] == []
