@@ -4,8 +4,10 @@ A listing page shows a card per post (``card`` in
 ``_templates/techblog/macros.html``), and ``blog.html`` shows all of them, so
 adding one post rendered 2,000 cards again at 1,000 posts.  A post page shows
 five related posts: a clean build rendered 5,000 cards for them (0.5 s at
-1,000 posts), most of them several times over for posts of the same year
-folder.  A card's HTML
+1,000 posts), 2,200 of them a second time for another post of the same year
+folder.  Those are kept for the build only: kept between builds they would
+add half again to the file (3 MB at 1,000 posts), for the few post pages a
+rebuild writes.  A card's HTML
 depends only on the post's card data, the heading level, the folder of the
 page it is on (its links are relative) and the templates, so it is kept in the
 doctree folder under a key of these: the post's listing key from
@@ -24,7 +26,7 @@ from pathlib import Path
 from markupsafe import Markup
 from sphinx.application import Sphinx
 
-from . import buildstate
+from . import buildstate, posts
 
 CACHE = "techblog-card-html.pickle"
 
@@ -37,16 +39,18 @@ class CardCache:
         self.site = listing.get("site")
         self.html: dict[tuple, str] = buildstate.load_pickle(self.path)
         self.changed = False
+        self.for_posts: dict[tuple, str] = {}  # cards on post pages, for this build only
 
-    def render(self, pagename: str, post: dict, heading: str, macro) -> Markup:
+    def render(self, pagename: str, post: dict, heading: str, macro, on_post: bool = False) -> Markup:
         docname = post.get("docname")
         if self.site is None or docname not in self.keys:
             return Markup(macro(post, heading))
         key = (docname, self.keys[docname], self.site, posixpath.dirname(pagename), heading)
-        if key not in self.html:
-            self.html[key] = str(macro(post, heading))
-            self.changed = True
-        return Markup(self.html[key])
+        store = self.for_posts if on_post else self.html
+        if key not in store:
+            store[key] = str(macro(post, heading))
+            self.changed = self.changed or not on_post
+        return Markup(store[key])
 
     def save(self) -> None:
         """Keep the cards of posts whose listing keys are still this build's."""
@@ -64,11 +68,11 @@ def _cache(app: Sphinx) -> CardCache:
 
 def _page_context(app: Sphinx, pagename: str, templatename: str, context: dict, doctree) -> None:
     if app.builder.format == "html":
-        context["tb_card_html"] = partial(_render, app, pagename)
+        context["tb_card_html"] = partial(_render, app, pagename, pagename in posts.of(app).all)
 
 
-def _render(app: Sphinx, pagename: str, post: dict, heading: str, macro) -> Markup:
-    return _cache(app).render(pagename, post, heading, macro)
+def _render(app: Sphinx, pagename: str, on_post: bool, post: dict, heading: str, macro) -> Markup:
+    return _cache(app).render(pagename, post, heading, macro, on_post)
 
 
 def _build_finished(app: Sphinx, exception) -> None:
