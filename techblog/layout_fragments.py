@@ -7,7 +7,8 @@ links are relative, no navigation entry is the current one (:mod:`techblog.speed
 already makes that navigation tree once per folder and marks such pages with
 ``SHARED_FOLDER``), and no link of the sidebar leads to a post.  So the
 sidebar's HTML is kept per folder and per list of templates it shows (0.6 s
-at 1,000 posts).  Other pages render as before: a listing can be a link target
+at 1,000 posts).  The top bar and the footer of the content are kept the same
+way, by the values of the page's context they test (0.2 s).  Other pages render as before: a listing can be a link target
 of the sidebar (Sphinx writes a link to the page itself as ``#``), and the 404
 page makes its links absolute.  A build with the cache and one without give
 the same files (tests/test_speed.py).
@@ -22,20 +23,28 @@ from . import posts
 
 # Set by techblog.speed on pages whose navigation depends only on their folder.
 SHARED_FOLDER = "techblog_shared_folder"
-FRAGMENTS = ("sections/sidebar-primary.html",)
-# The template lists the sidebar renders (after the theme dropped the empty ones).
-LISTS = ("theme_navbar_center", "theme_navbar_end", "sidebars", "theme_primary_sidebar_end")
+# Template -> what of the page's context its HTML depends on, besides the folder: the
+# template lists it renders (after the theme dropped the empty ones) and the values it tests.
+FRAGMENTS = {
+    "sections/sidebar-primary.html": ("theme_navbar_center", "theme_navbar_end", "sidebars", "theme_primary_sidebar_end"),
+    # The top bar: the search button, and the button of the secondary sidebar when it shows.
+    "sections/header.html": ("theme_navbar_start", "theme_navbar_center", "theme_navbar_end", "theme_navbar_persistent",
+                             "remove_sidebar_secondary", "secondary_sidebar_items"),
+    # Author, copyright, date of the build.
+    "sections/footer-content.html": ("theme_footer_content_items", "last_updated"),
+}
 
 
 def _kept_per_folder(template: jinja2.Template, store: dict, built: set[str]) -> None:
     render = template.root_render_func
+    depends_on = FRAGMENTS[template.name]
 
     def render_once_per_folder(context):
         folder = context.get(SHARED_FOLDER)
         if folder is None or context.get("pagename") not in built:
             yield from render(context)
             return
-        key = (template.name, folder, repr([context.get(name) for name in LISTS]))
+        key = (template.name, folder, repr([context.get(name) for name in depends_on]))
         html = store.get(key)
         if html is None:
             html = store[key] = "".join(render(context))

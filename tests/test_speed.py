@@ -451,7 +451,7 @@ import sys
 import techblog.layout_fragments as layout_fragments
 from sphinx.application import Sphinx
 if sys.argv[3] == "rendered":
-    layout_fragments.FRAGMENTS = ()
+    layout_fragments.FRAGMENTS = {}
 app = Sphinx(sys.argv[1], sys.argv[1], sys.argv[2], sys.argv[2] + "/.doctrees", "html",
              status=None, warning=sys.stderr, freshenv=True, warningiserror=True)
 app.build()
@@ -463,6 +463,8 @@ def test_pages_with_the_sidebar_kept_per_folder_are_the_pages_rendering_it(tmp_p
         "posts/2025/a.md": post_source(date="2025-12-10 10:00", h1="記事 A"),
         "posts/2026/b.md": post_source(date="2026-01-10 10:00", h1="記事 B", tags="[PostgreSQL]", author="suzuki"),
         "posts/2026/c.md": post_source(date="2026-02-10 10:00", h1="記事 C", extra="series: pg16"),
+        # With sections: a page table of contents, and its button in the top bar.
+        "posts/2026/d.md": post_source(date="2026-03-10 10:00", h1="記事 D", body="## 一\n\n本文。\n\n## 二\n\n本文。\n"),
     })
     builds = {}
     for kind in ("rendered", "kept"):
@@ -474,6 +476,9 @@ def test_pages_with_the_sidebar_kept_per_folder_are_the_pages_rendering_it(tmp_p
     # Listings link to themselves from the sidebar ("#"): they must not take a post's sidebar.
     assert '<a href="#">すべての記事</a>' in builds["kept"].html("blog.html")
     assert '<a href="../../blog.html">すべての記事</a>' in builds["kept"].html("posts/2026/c.html")
+    # Posts of one folder with and without the button of the secondary sidebar.
+    assert "secondary-toggle" in builds["kept"].html("posts/2026/d.html")
+    assert "secondary-toggle" not in builds["kept"].html("posts/2026/c.html")
     assert_same_site(builds["kept"], builds["rendered"])
 
 
