@@ -12,6 +12,7 @@ the first.  Writers' front-matter mistakes are still found and reported by
 from __future__ import annotations
 
 import copy
+from datetime import date, datetime
 from functools import lru_cache
 
 import myst_parser.mdit_to_docutils.base as myst_base
@@ -29,9 +30,24 @@ def _load(text: str):
     return yaml.load(text, Loader=LOADER)  # noqa: S506 (a safe loader)
 
 
+def _copy(value):
+    """A copy of what the safe loader makes: nested dicts and lists of immutable scalars, as a rule.
+
+    ``copy.deepcopy`` did the same at four times the cost (0.15 s at 1,000 posts).
+    """
+    kind = type(value)
+    if kind is dict:
+        return {key: _copy(item) for key, item in value.items()}
+    if kind is list:
+        return [_copy(item) for item in value]
+    if kind in (str, int, float, bool, type(None), date, datetime):
+        return value
+    return copy.deepcopy(value)  # a set, bytes, or anything else: as before
+
+
 def safe_load(text):
     # The callers may change what they get: each gets its own copy.
-    return copy.deepcopy(_load(text)) if isinstance(text, str) else yaml.load(text, Loader=LOADER)  # noqa: S506
+    return _copy(_load(text)) if isinstance(text, str) else yaml.load(text, Loader=LOADER)  # noqa: S506
 
 
 class _YamlForMyst:

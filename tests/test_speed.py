@@ -13,8 +13,9 @@ from pathlib import Path
 import pydata_sphinx_theme
 import pytest
 import sphinx_book_theme
+import yaml
 
-from techblog import posts, related
+from techblog import frontmatter_yaml, posts, related
 from techblog.speed import RelatedIndex, _indexed_related, _lists_page_toc
 
 from .sitebuild import ROOT, Build, make_site, sphinx_build
@@ -488,3 +489,27 @@ def test_no_template_reads_the_page_description_the_book_theme_handler_no_longer
     templates = [path for folder in folders for path in folder.rglob("*.html")]
     assert len(templates) > 50
     assert [path for path in templates if "page_description" in path.read_text(encoding="utf-8")] == []
+
+
+FRONT_MATTER = """\
+date: 2026-01-10 10:00
+tags: [障害対応, PostgreSQL]
+series: {name: pg16, part: 2}
+day: 2026-01-10
+ratio: 1.5
+draft: false
+nothing: null
+set: !!set {a, b}
+"""
+
+
+def test_front_matter_read_twice_is_equal_and_each_reader_gets_its_own_copy():
+    first = frontmatter_yaml.safe_load(FRONT_MATTER)
+    assert first == yaml.load(FRONT_MATTER, Loader=yaml.SafeLoader)  # noqa: S506 (a safe loader)
+    first["tags"].append("変更")
+    first["series"]["part"] = 3
+    first["set"].add("c")
+    second = frontmatter_yaml.safe_load(FRONT_MATTER)
+    assert second["tags"] == ["障害対応", "PostgreSQL"]
+    assert second["series"] == {"name": "pg16", "part": 2}
+    assert second["set"] == {"a", "b"}
