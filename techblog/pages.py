@@ -33,19 +33,40 @@ def split_title(body: str) -> tuple[str, str]:
 # -- Data for templates ---------------------------------------------------------
 
 
+class Fields(dict):
+    """A dict whose keys templates read as attributes (``post.title``).
+
+    Jinja reads ``post.title`` as ``getattr(post, "title")`` first and, for a
+    plain dict, only after that fails as ``post["title"]``: a raised and caught
+    AttributeError for every field of every card (0.2 s of a clean build at
+    1,000 posts, most of it in the card macro).  Here the attribute is found at
+    once.  What templates see is the same: a dict method still comes first, as
+    with a plain dict, and a missing key is still undefined.  ``repr`` is a
+    dict's, so the listing keys made from it do not change.
+    """
+
+    __slots__ = ()
+
+    def __getattr__(self, name: str):
+        try:
+            return self[name]
+        except KeyError:
+            raise AttributeError(name) from None
+
+
 def _entry_link(app: Sphinx, kind: str, entry) -> dict:
-    return {"entry": entry, "label": entry.label, "docname": f"{ablog_compat.collection_paths(app)[kind]}/{entry.slug}"}
+    return Fields(entry=entry, label=entry.label, docname=f"{ablog_compat.collection_paths(app)[kind]}/{entry.slug}")
 
 
 def author_profile(app: Sphinx, entry) -> dict:
-    links = [{"kind": k, "label": LINK_KINDS[k], "url": url} for k, url in (entry.extra.get("links") or {}).items()]
-    return {
+    links = [Fields(kind=k, label=LINK_KINDS[k], url=url) for k, url in (entry.extra.get("links") or {}).items()]
+    return Fields({
         **_entry_link(app, "author", entry),
         "title": entry.extra.get("title", ""),
         "bio": entry.description,
         "avatar": entry.extra.get("avatar", ""),
         "links": links,
-    }
+    })
 
 
 def card(app: Sphinx, docname: str) -> dict | None:
@@ -74,7 +95,7 @@ def _card(app: Sphinx, docname: str) -> dict | None:
     authors = [regs.authors.get(a) for a in meta.authors]
     category = regs.categories.get(meta.category) if meta.category else None
     series = regs.series.get(meta.series) if meta.series else None
-    return {
+    return Fields({
         "docname": docname,
         "title": title,
         "date": jst.japanese_date(meta.date),
@@ -84,21 +105,21 @@ def _card(app: Sphinx, docname: str) -> dict | None:
         "authors": [author_profile(app, a) for a in authors if a],
         "category": _entry_link(app, "category", category) if category else None,
         "tags": [_entry_link(app, "tags", t) for t in (regs.tags.get(x) for x in meta.tags) if t],
-        "series": {"title": series.label, "docname": f"{ablog_compat.collection_paths(app)['series']}/{series.slug}"}
+        "series": Fields(title=series.label, docname=f"{ablog_compat.collection_paths(app)['series']}/{series.slug}")
         if series else None,
         "description": meta.description or getattr(app.env, "techblog_excerpts", {}).get(docname, ""),
         "reading": time.label if time else "",
         "featured": meta.featured,
-    }
+    })
 
 
 def share_links(url: str, title: str) -> list[dict]:
     return [
-        {"kind": "x", "label": "X でポスト", "url": "https://x.com/intent/post?" + urlencode({"url": url, "text": title})},
-        {"kind": "hatena", "label": "はてなブックマークに追加",
-         "url": "https://b.hatena.ne.jp/add?" + urlencode({"mode": "confirm", "url": url, "title": title})},
-        {"kind": "facebook", "label": "Facebook でシェア",
-         "url": "https://www.facebook.com/sharer/sharer.php?" + urlencode({"u": url})},
+        Fields(kind="x", label="X でポスト", url="https://x.com/intent/post?" + urlencode({"url": url, "text": title})),
+        Fields(kind="hatena", label="はてなブックマークに追加",
+               url="https://b.hatena.ne.jp/add?" + urlencode({"mode": "confirm", "url": url, "title": title})),
+        Fields(kind="facebook", label="Facebook でシェア",
+               url="https://www.facebook.com/sharer/sharer.php?" + urlencode({"u": url})),
     ]
 
 
@@ -113,15 +134,15 @@ def post_context(app: Sphinx, docname: str) -> dict:
     series = None
     if parts:
         index = [p.docname for p in parts].index(docname)
-        series = {
+        series = Fields({
             **info["series"],
             "number": index + 1,
             "total": len(parts),
             "parts": [card(app, p.docname) for p in parts],
             "prev": card(app, parts[index - 1].docname) if index > 0 else None,
             "next": card(app, parts[index + 1].docname) if index + 1 < len(parts) else None,
-        }
-    return {
+        })
+    return Fields({
         **info,
         "url": url,
         "share": share_links(url, info["title"]),
@@ -129,7 +150,7 @@ def post_context(app: Sphinx, docname: str) -> dict:
         "related": [card(app, name) for name in _related_docnames(app, meta, built)],
         "prev": card(app, older.docname) if older else None,
         "next": card(app, newer.docname) if newer else None,
-    }
+    })
 
 
 def _related_docnames(app: Sphinx, meta, built) -> list[str]:

@@ -10,12 +10,14 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
 
+import jinja2
 import pydata_sphinx_theme
 import pytest
 import sphinx_book_theme
 import yaml
 
 from techblog import frontmatter_yaml, posts, related
+from techblog.pages import Fields
 from techblog.speed import RelatedIndex, _indexed_related, _lists_page_toc
 
 from .sitebuild import ROOT, Build, make_site, sphinx_build
@@ -513,3 +515,15 @@ def test_front_matter_read_twice_is_equal_and_each_reader_gets_its_own_copy():
     assert second["tags"] == ["障害対応", "PostgreSQL"]
     assert second["series"] == {"name": "pg16", "part": 2}
     assert second["set"] == {"a", "b"}
+
+
+def test_card_fields_read_as_attributes_are_what_jinja_reads_from_a_dict():
+    plain = {"title": "記事", "items": "値", "tags": [{"label": "SRE"}]}
+    fields = Fields(title="記事", items="値", tags=[Fields(label="SRE")])
+    template = jinja2.Environment().from_string(
+        "{{ p.title }}|{{ p.items is callable }}|{{ p.tags[0].label }}|{{ p.missing is defined }}")
+    assert template.render(p=fields) == template.render(p=plain) == "記事|True|SRE|False"
+    assert repr(fields) == repr(plain)  # the listing keys are digests of the repr
+    assert fields.title == "記事"
+    with pytest.raises(AttributeError):
+        fields.missing  # noqa: B018
