@@ -82,8 +82,15 @@ class FeedWriter:
     def content(self, post) -> str:
         if post.docname not in self._html:
             if post.doctree is None:  # dropped from the environment by techblog.incremental
-                post.doctree = self.app.env.get_doctree(post.docname)
-            html = post.to_html(post.docname, fulltext=True, img_url=True)
+                # A doctree of its own, used once: to_html may take it instead of a deep copy.
+                doctree = post.doctree = self.app.env.get_doctree(post.docname)
+                doctree.deepcopy = lambda: doctree
+                try:
+                    html = post.to_html(post.docname, fulltext=True, img_url=True)
+                finally:
+                    post.doctree = None
+            else:
+                html = post.to_html(post.docname, fulltext=True, img_url=True)
             self._html[post.docname] = _absolute(html, self.url(post.docname))
         return self._html[post.docname]
 
