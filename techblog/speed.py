@@ -17,7 +17,8 @@ incremental, parallel and clean builds):
   written again only when its newest posts, or what it shows of them, changed.
 - pydata-sphinx-theme compiles its "edit this page" URL template with a new
   ``jinja2.Template`` on every page (2 s at 1,000 posts); the compiled
-  template is kept.
+  template is kept, and renders with the few names it reads instead of the
+  whole page context (0.1 s).
 - When ``sphinx-build`` has finished the build and is exiting, Python spends
   over a second freeing every object of the build one by one; the process
   ends right away instead, with the build's exit status (as mypy's fast exit
@@ -67,6 +68,7 @@ from pathlib import Path
 
 import docutils.nodes
 import jinja2
+import jinja2.meta
 import pydata_sphinx_theme.edit_this_page as pst_edit
 import pydata_sphinx_theme.utils as pst_utils
 import sphinx.builders.html as sphinx_html
@@ -124,15 +126,31 @@ def _page_toc_shows(app: Sphinx, context: dict) -> bool:
     return stock and len(context["generate_toc_html"]()) >= 1
 
 
+class _UrlTemplate:
+    """A compiled URL template that renders with only the names it reads.
+
+    The theme renders it with the whole page context (about 200 names, copied
+    into a new Jinja context on every call, twice a page): the names the
+    template does not read cannot change what it renders.
+    """
+
+    def __init__(self, source: str):
+        self.template = jinja2.Template(source)
+        self.names = jinja2.meta.find_undeclared_variables(self.template.environment.parse(source))
+
+    def render(self, **context) -> str:
+        return self.template.render({name: context[name] for name in self.names if name in context})
+
+
 class _CompiledOnce:
     """Stands in for the ``jinja2`` module in pydata_sphinx_theme.edit_this_page."""
 
     def __init__(self):
-        self._templates: dict[str, jinja2.Template] = {}
+        self._templates: dict[str, _UrlTemplate] = {}
 
-    def Template(self, source: str) -> jinja2.Template:  # noqa: N802 (the name the theme calls)
+    def Template(self, source: str) -> _UrlTemplate:  # noqa: N802 (the name the theme calls)
         if source not in self._templates:
-            self._templates[source] = jinja2.Template(source)
+            self._templates[source] = _UrlTemplate(source)
         return self._templates[source]
 
 

@@ -18,7 +18,7 @@ import yaml
 
 from techblog import frontmatter_yaml, posts, related
 from techblog.pages import Fields
-from techblog.speed import RelatedIndex, _indexed_related, _lists_page_toc
+from techblog.speed import RelatedIndex, _indexed_related, _lists_page_toc, _UrlTemplate
 
 from .sitebuild import ROOT, Build, make_site, sphinx_build
 from .sitebuild import post as post_source
@@ -527,3 +527,16 @@ def test_card_fields_read_as_attributes_are_what_jinja_reads_from_a_dict():
     assert fields.title == "記事"
     with pytest.raises(AttributeError):
         fields.missing  # noqa: B018
+
+
+def test_the_edit_url_template_renders_as_with_the_whole_page_context():
+    source = ("{{ github_url }}/{{ github_user }}/{{ github_repo }}"
+              "/edit/{{ github_version }}/{{ doc_path }}{{ file_name }}")
+    context = {"github_url": "https://github.com", "github_user": "minato-cloud", "github_repo": "blog",
+               "github_version": "main", "doc_path": "", "file_name": "posts/2026/a.md",
+               **{f"other{n}": n for n in range(200)}}
+    expected = jinja2.Template(source).render(**context)
+    assert _UrlTemplate(source).render(**context) == expected == (
+        "https://github.com/minato-cloud/blog/edit/main/posts/2026/a.md")
+    del context["doc_path"]  # a name the page does not have renders as before (empty)
+    assert _UrlTemplate(source).render(**context) == jinja2.Template(source).render(**context)
