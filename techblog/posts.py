@@ -209,8 +209,8 @@ class InjectPost(SphinxTransform):
         meta = of(self.app).all.get(self.env.docname)
         if meta is None:
             return
-        sections = list(self.document.findall(nodes.section))
-        if not sections:
+        first = next(self.document.findall(nodes.section), None)  # not a walk of the whole page
+        if first is None:
             return
         node = PostNode()
         node.document = self.document
@@ -221,10 +221,10 @@ class InjectPost(SphinxTransform):
             "title": meta.title,
         }, [meta.date.replace(tzinfo=None).isoformat(sep=" ")])
         node["excerpt"] = self.config.post_auto_excerpt
-        sections[0].append(node)
+        first.append(node)
         status = of(self.app).status(self.env.docname)
         if status in STATUS_LABELS:
-            sections[0].insert(1, _banner(status, meta))
+            first.insert(1, _banner(status, meta))
 
 
 def _banner(status: str, meta: PostMeta) -> nodes.Node:

@@ -9,14 +9,18 @@ import sys
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
+from types import SimpleNamespace
 
+import docutils.parsers.rst
+import docutils.utils
 import jinja2
 import pydata_sphinx_theme
 import pytest
 import sphinx_book_theme
 import yaml
+from docutils import frontend, nodes
 
-from techblog import frontmatter_yaml, posts, related
+from techblog import ablog_compat, frontmatter_yaml, posts, related
 from techblog.pages import Fields
 from techblog.speed import RelatedIndex, _indexed_related, _lists_page_toc, _UrlTemplate
 
@@ -540,3 +544,29 @@ def test_the_edit_url_template_renders_as_with_the_whole_page_context():
         "https://github.com/minato-cloud/blog/edit/main/posts/2026/a.md")
     del context["doc_path"]  # a name the page does not have renders as before (empty)
     assert _UrlTemplate(source).render(**context) == jinja2.Template(source).render(**context)
+
+
+def _document_with_fields(*names):
+    document = docutils.utils.new_document("<test>", frontend.get_default_settings(docutils.parsers.rst.Parser))
+    if names:
+        docinfo = nodes.docinfo()
+        for name in names:
+            docinfo += nodes.field("", nodes.field_name("", name), nodes.field_body("", nodes.paragraph("", "x")))
+        document += docinfo
+    document += nodes.section("", nodes.title("", "題"))
+    return document
+
+
+@pytest.mark.parametrize(("fields", "matched", "applies"), [
+    ((), False, False),  # no front matter
+    (("date", "tags"), False, False),  # a page's front matter, no blogpost field
+    (("date", "blogpost"), False, True),  # ablog's own front-matter post
+    (("date",), True, True),  # a page blog_post_pattern matched
+])
+def test_ablogs_front_matter_check_runs_where_it_can_make_a_post(fields, matched, applies):
+    called = []
+    check = ablog_compat._front_matter_check_when_it_can_apply(lambda transform, **kwargs: called.append(True))
+    transform = SimpleNamespace(document=_document_with_fields(*fields), env=SimpleNamespace(docname="page"),
+                                config=SimpleNamespace(matched_blog_posts={"page"} if matched else set()))
+    check(transform)
+    assert called == ([True] if applies else [])
