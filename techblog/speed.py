@@ -379,6 +379,7 @@ def setup(app: Sphinx) -> dict:
     app.setup_extension("techblog.layout_fragments")
     app.setup_extension("techblog.untranslated")
     app.setup_extension("techblog.partial_html")
+    app.setup_extension("techblog.transform_gates")
     wrap_once(pst_edit, "jinja2", lambda original: _CompiledOnce())
     wrap_once(pst_utils, "_update_and_remove_templates", _skip_never_empty)
     # After pydata-sphinx-theme's add_toctree_functions (priority 500).

@@ -1,0 +1,107 @@
+"""Transforms skipped on pages without their nodes: the same site as with every transform run."""
+
+from __future__ import annotations
+
+import os
+import pickle
+import subprocess
+import sys
+
+import docutils.parsers.rst
+import docutils.utils
+from docutils import frontend, nodes
+from sphinx import addnodes
+
+from techblog.transform_gates import has_any
+
+from .sitebuild import ROOT, Build, make_site
+from .sitebuild import post as post_source
+from .test_incremental import NOW, assert_same_site, outputs
+
+BUILD = """
+import sys
+import techblog.transform_gates as transform_gates
+from sphinx.application import Sphinx
+if sys.argv[3] == "every-transform":
+    transform_gates.GATES = {}
+app = Sphinx(sys.argv[1], sys.argv[1], sys.argv[2], sys.argv[2] + "/.doctrees", "html",
+             status=None, warning=sys.stderr, freshenv=True, warningiserror=True)
+app.build()
+"""
+
+WITH_EVERY_KIND = """\
+本文に脚注があります[^note]。
+
+[^note]: 脚注の本文。
+
+```{glossary}
+:sorted:
+
+エラーバジェット
+  目標から逆算した、許される失敗の量。
+
+SLO
+  サービスレベル目標。
+```
+
+```{index} single: 監視; 設計
+```
+
+```{eval-rst}
+置き換え: |product|。引用 [RFC9110]_。
+
+.. |product| replace:: ミナトクラウド
+
+.. [RFC9110] HTTP Semantics.
+
+>>> 1 + 1
+2
+
+.. c:function:: int connect(int timeout)
+
+.. c:alias:: connect
+```
+"""
+
+
+def test_a_site_built_with_the_gates_is_the_site_built_without(tmp_path):
+    src = make_site(tmp_path / "site", {
+        "posts/2026/a.md": post_source(date="2026-01-10 10:00", h1="記事 A", body="## 節\n\n本文。\n"),
+        "posts/2026/b.md": post_source(date="2026-02-10 10:00", h1="記事 B", body=WITH_EVERY_KIND),
+    })
+    builds = {}
+    for kind in ("every-transform", "gated"):
+        out = tmp_path / kind
+        result = subprocess.run([sys.executable, "-c", BUILD, str(src), str(out), kind], capture_output=True,
+                                text=True, cwd=ROOT, env={**os.environ, **NOW, "PYTHONHASHSEED": "0"})
+        assert result.returncode == 0, result.stderr
+        builds[kind] = Build(src, out, 0, result.stderr)
+    page = builds["gated"].html("posts/2026/b.html")
+    # Each kind of node was there and changed as Sphinx changes it.
+    for made in ('class="footnote-reference', 'id="term-SLO"', "ミナトクラウド", "RFC9110",
+                 'class="doctest', "connect"):
+        assert made in page
+    assert page.index("term-SLO") < page.index("term-0")  # the glossary sorted: SLO before エラーバジェット
+    assert len(outputs(builds["gated"])) > 20
+    assert_same_site(builds["gated"], builds["every-transform"])
+    # Also what no page shows (the footnotes' docname, for LaTeX): the doctrees are the same.
+    gated = _doctrees(tmp_path / "gated")
+    assert gated == _doctrees(tmp_path / "every-transform")
+    assert any(line.lstrip().startswith("<footnote ") and 'docname="posts/2026/b"' in line
+               for line in gated["posts/2026/b.doctree"].splitlines())
+
+
+def _doctrees(out) -> dict[str, str]:
+    folder = out / ".doctrees"
+    trees = {path.relative_to(folder).as_posix(): pickle.loads(path.read_bytes()).pformat()
+             for path in folder.rglob("*.doctree")}
+    return trees
+
+
+def test_the_kinds_of_node_of_a_page_are_listed_with_their_subclasses():
+    document = docutils.utils.new_document("<test>", frontend.get_default_settings(docutils.parsers.rst.Parser))
+    document += nodes.paragraph("", "", nodes.footnote_reference("", "1"))
+    assert has_any(document, (nodes.footnote, nodes.footnote_reference))
+    assert not has_any(document, (addnodes.glossary,))
+    assert has_any(document, (nodes.Inline,))  # a subclass counts
+    assert not has_any(document, (nodes.citation,))
