@@ -43,6 +43,30 @@ def sphinx_build(src: Path, out: Path, *args: str, env: dict | None = None, prev
     return Build(src, out, proc.returncode, proc.stdout + proc.stderr)
 
 
+# Builds sys.argv[1] into sys.argv[2] inside the script's own process (see build_in_process).
+_BUILD_HERE = """
+from sphinx.application import Sphinx
+app = Sphinx(sys.argv[1], sys.argv[1], sys.argv[2], sys.argv[2] + "/.doctrees", "html",
+             status=None, warning=sys.stderr, freshenv=True, warningiserror=True)
+app.build()
+"""
+
+
+def build_in_process(src: Path, out: Path, variant: str = "", before: str = "", after: str = "",
+                     env: dict | None = None) -> Build:
+    """Build *src* in a new Python process that runs *before* first and *after* last.
+
+    The scripts see ``sys.argv[3] == variant``: a test builds the same site
+    with a seam on and off this way.  ``Build.output`` is what *after* printed.
+    """
+    script = "import sys\n" + before + _BUILD_HERE + after
+    full_env = {**os.environ, "PYTHONHASHSEED": "0", **(env or {})}
+    proc = subprocess.run([sys.executable, "-c", script, str(src), str(out), variant], capture_output=True,
+                          text=True, cwd=ROOT, env=full_env, timeout=600)
+    assert proc.returncode == 0, proc.stderr
+    return Build(src, out, proc.returncode, proc.stdout)
+
+
 AUTHORS = """\
 tanaka:
   name: 田中 太郎

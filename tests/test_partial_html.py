@@ -3,29 +3,22 @@
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 
 from docutils import nodes
 from sphinx import addnodes
 
 from techblog.partial_html import fast_parts
 
-from .sitebuild import ROOT, make_site
+from .sitebuild import build_in_process, make_site
 from .sitebuild import post as post_source
 from .test_incremental import NOW
 
 # Builds the site, then renders every page's title and table of contents both ways.
 COMPARE = """
-import json, sys
-from sphinx.application import Sphinx
+import json
 from sphinx.builders.html import StandaloneHTMLBuilder
 from sphinx.environment.adapters.toctree import document_toc
 from techblog.partial_html import fast_parts
-app = Sphinx(sys.argv[1], sys.argv[1], sys.argv[2], sys.argv[2] + "/.doctrees", "html",
-             status=None, warning=sys.stderr, freshenv=True, warningiserror=True)
-app.build()
 sphinx_render = StandaloneHTMLBuilder.render_partial.__wrapped__
 counts = {"fast": [], "sphinx": [], "different": []}
 for docname in sorted(app.env.found_docs):
@@ -63,10 +56,8 @@ def test_fast_titles_and_tables_of_contents_equal_sphinxs(tmp_path):
         "posts/2026/b.md": post_source(date="2026-02-10 10:00", h1="見出しのない記事"),
         "posts/2026/c.md": post_source(date="2026-03-10 10:00", h1="平らな目次", body="## 一\n\n本文。\n\n## 二\n\n本文。\n"),
     })
-    result = subprocess.run([sys.executable, "-c", COMPARE, str(src), str(tmp_path / "out")], capture_output=True,
-                            text=True, cwd=ROOT, env={**os.environ, **NOW, "PYTHONHASHSEED": "0"})
-    assert result.returncode == 0, result.stderr
-    counts = json.loads(result.stdout.strip().splitlines()[-1])
+    build = build_in_process(src, tmp_path / "out", after=COMPARE, env=NOW)
+    counts = json.loads(build.output.strip().splitlines()[-1])
     assert counts["different"] == [], counts
     # Every title, and the tables of contents of the pages without code in a heading.
     assert len(counts["fast"]) == 9

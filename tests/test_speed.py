@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-import os
 import random
-import subprocess
-import sys
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -24,7 +21,7 @@ from techblog import ablog_compat, frontmatter_yaml, posts, related
 from techblog.pages import Fields
 from techblog.speed import RelatedIndex, _indexed_related, _lists_page_toc, _UrlTemplate
 
-from .sitebuild import ROOT, Build, make_site, sphinx_build
+from .sitebuild import ROOT, build_in_process, make_site, sphinx_build
 from .sitebuild import post as post_source
 from .test_incremental import NOW, assert_same_site, outputs
 
@@ -201,16 +198,10 @@ def test_related_lists_kept_after_a_change_are_the_ones_computed_again():
 
 
 
-RENDER = """
-import sys
+SANDBOXED = """
 import techblog.template_cache as template_cache
-from sphinx.application import Sphinx
 if sys.argv[3] == "sandboxed":
     template_cache.SandboxedEnvironment = type(None)  # nothing matches: Sphinx's sandbox stays
-app = Sphinx(sys.argv[1], sys.argv[1], sys.argv[2], sys.argv[2] + "/.doctrees", "html",
-             status=None, warning=sys.stderr, freshenv=True, warningiserror=True)
-app.build()
-print(type(app.builder.templates.environment).__name__)
 """
 
 
@@ -221,11 +212,9 @@ def test_pages_rendered_without_the_sandbox_are_the_pages_rendered_in_it(tmp_pat
     })
     builds, environments = {}, {}
     for kind in ("sandboxed", "plain"):
-        out = tmp_path / kind
-        result = subprocess.run([sys.executable, "-c", RENDER, str(src), str(out), kind], capture_output=True,
-                                text=True, cwd=ROOT, env={**os.environ, **NOW, "PYTHONHASHSEED": "0"})
-        assert result.returncode == 0, result.stderr
-        builds[kind], environments[kind] = Build(src, out, 0, result.stderr), result.stdout.strip()
+        builds[kind] = build_in_process(src, tmp_path / kind, kind, before=SANDBOXED, env=NOW,
+                                        after="print(type(app.builder.templates.environment).__name__)")
+        environments[kind] = builds[kind].output.strip()
     assert environments == {"sandboxed": "SandboxedEnvironment", "plain": "Environment"}
     assert len(outputs(builds["plain"])) > 20
     assert_same_site(builds["plain"], builds["sandboxed"])
@@ -454,14 +443,9 @@ def test_default_docutils_settings_are_made_once_and_given_fresh(monkeypatch):
 
 
 KEPT_FRAGMENTS = """
-import sys
 import techblog.layout_fragments as layout_fragments
-from sphinx.application import Sphinx
 if sys.argv[3] == "rendered":
     layout_fragments.FRAGMENTS = {}
-app = Sphinx(sys.argv[1], sys.argv[1], sys.argv[2], sys.argv[2] + "/.doctrees", "html",
-             status=None, warning=sys.stderr, freshenv=True, warningiserror=True)
-app.build()
 """
 
 
@@ -473,13 +457,8 @@ def test_pages_with_the_sidebar_kept_per_folder_are_the_pages_rendering_it(tmp_p
         # With sections: a page table of contents, and its button in the top bar.
         "posts/2026/d.md": post_source(date="2026-03-10 10:00", h1="記事 D", body="## 一\n\n本文。\n\n## 二\n\n本文。\n"),
     })
-    builds = {}
-    for kind in ("rendered", "kept"):
-        out = tmp_path / kind
-        result = subprocess.run([sys.executable, "-c", KEPT_FRAGMENTS, str(src), str(out), kind], capture_output=True,
-                                text=True, cwd=ROOT, env={**os.environ, **NOW, "PYTHONHASHSEED": "0"})
-        assert result.returncode == 0, result.stderr
-        builds[kind] = Build(src, out, 0, result.stderr)
+    builds = {kind: build_in_process(src, tmp_path / kind, kind, before=KEPT_FRAGMENTS, env=NOW)
+              for kind in ("rendered", "kept")}
     # Listings link to themselves from the sidebar ("#"): they must not take a post's sidebar.
     assert '<a href="#">すべての記事</a>' in builds["kept"].html("blog.html")
     assert '<a href="../../blog.html">すべての記事</a>' in builds["kept"].html("posts/2026/c.html")

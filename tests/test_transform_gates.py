@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-import os
 import pickle
-import subprocess
-import sys
 
 import docutils.parsers.rst
 import docutils.utils
@@ -14,19 +11,14 @@ from sphinx import addnodes
 
 from techblog.transform_gates import has_any
 
-from .sitebuild import ROOT, Build, make_site
+from .sitebuild import build_in_process, make_site
 from .sitebuild import post as post_source
 from .test_incremental import NOW, assert_same_site, outputs
 
-BUILD = """
-import sys
+UNGATED = """
 import techblog.transform_gates as transform_gates
-from sphinx.application import Sphinx
 if sys.argv[3] == "every-transform":
     transform_gates.GATES = {}
-app = Sphinx(sys.argv[1], sys.argv[1], sys.argv[2], sys.argv[2] + "/.doctrees", "html",
-             status=None, warning=sys.stderr, freshenv=True, warningiserror=True)
-app.build()
 """
 
 WITH_EVERY_KIND = """\
@@ -69,13 +61,8 @@ def test_a_site_built_with_the_gates_is_the_site_built_without(tmp_path):
         "posts/2026/a.md": post_source(date="2026-01-10 10:00", h1="記事 A", body="## 節\n\n本文。\n"),
         "posts/2026/b.md": post_source(date="2026-02-10 10:00", h1="記事 B", body=WITH_EVERY_KIND),
     })
-    builds = {}
-    for kind in ("every-transform", "gated"):
-        out = tmp_path / kind
-        result = subprocess.run([sys.executable, "-c", BUILD, str(src), str(out), kind], capture_output=True,
-                                text=True, cwd=ROOT, env={**os.environ, **NOW, "PYTHONHASHSEED": "0"})
-        assert result.returncode == 0, result.stderr
-        builds[kind] = Build(src, out, 0, result.stderr)
+    builds = {kind: build_in_process(src, tmp_path / kind, kind, before=UNGATED, env=NOW)
+              for kind in ("every-transform", "gated")}
     page = builds["gated"].html("posts/2026/b.html")
     # Each kind of node was there and changed as Sphinx changes it.
     for made in ('class="footnote-reference', 'id="term-SLO"', "ミナトクラウド", "RFC9110",

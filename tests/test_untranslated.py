@@ -3,25 +3,20 @@
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 
-from .sitebuild import ROOT, Build, make_site, sphinx_build
+from .sitebuild import build_in_process, make_site, sphinx_build
 from .sitebuild import post as post_source
 from .test_incremental import NOW, assert_same_site
 
-BUILD = """
-import json, pickle, sys
-from pathlib import Path
+LOOKED_UP = """
 import techblog.untranslated as untranslated
-from sphinx.application import Sphinx
 if sys.argv[3] == "looked-up":
     untranslated._catalog_found = lambda transform: True  # Sphinx's transforms run as they are
-app = Sphinx(sys.argv[1], sys.argv[1], sys.argv[2], sys.argv[2] + "/.doctrees", "html",
-             status=None, warning=sys.stderr, freshenv=True, warningiserror=True)
-app.build()
+"""
+PROGRESS = """
+import json, pickle
+from pathlib import Path
 doctrees = Path(sys.argv[2], ".doctrees")
 print(json.dumps({p.relative_to(doctrees).as_posix(): pickle.loads(p.read_bytes()).get("translation_progress")
                   for p in doctrees.rglob("*.doctree")}))
@@ -37,11 +32,8 @@ def test_pages_without_a_catalog_are_the_pages_sphinx_makes(tmp_path):
     src = make_site(tmp_path / "site", POSTS)
     builds, progress = {}, {}
     for kind in ("looked-up", "short-cut"):
-        out = tmp_path / kind
-        result = subprocess.run([sys.executable, "-c", BUILD, str(src), str(out), kind], capture_output=True,
-                                text=True, cwd=ROOT, env={**os.environ, **NOW, "PYTHONHASHSEED": "0"})
-        assert result.returncode == 0, result.stderr
-        builds[kind], progress[kind] = Build(src, out, 0, result.stderr), json.loads(result.stdout.splitlines()[-1])
+        builds[kind] = build_in_process(src, tmp_path / kind, kind, before=LOOKED_UP, after=PROGRESS, env=NOW)
+        progress[kind] = json.loads(builds[kind].output.splitlines()[-1])
     assert progress["short-cut"] == progress["looked-up"]
     assert progress["short-cut"]["posts/2026/a.doctree"] == {"total": 0, "translated": 0}
     assert_same_site(builds["short-cut"], builds["looked-up"])
