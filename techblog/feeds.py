@@ -18,6 +18,7 @@ from feedgen.feed import FeedGenerator
 from sphinx.application import Sphinx
 
 from . import jst
+from .seams import shadowed
 
 FEED_FILE = "atom.xml"
 
@@ -84,9 +85,9 @@ class FeedWriter:
             if post.doctree is None:  # dropped from the environment by techblog.incremental
                 # A doctree of its own, used once: to_html may take it instead of a deep copy.
                 doctree = post.doctree = self.app.env.get_doctree(post.docname)
-                doctree.deepcopy = lambda: doctree
                 try:
-                    html = post.to_html(post.docname, fulltext=True, img_url=True)
+                    with shadowed(doctree, "deepcopy", lambda: doctree):
+                        html = post.to_html(post.docname, fulltext=True, img_url=True)
                 finally:
                     post.doctree = None
             else:

@@ -47,7 +47,7 @@ from sphinx.search import IndexBuilder
 from sphinx.util import docname_join
 
 from . import ablog_compat, buildstate, docstore, pages, posts, related
-from .seams import swap_listener, wrap_once
+from .seams import shadowed, swap_listener, wrap_once
 
 # Sidebar templates that show other posts: a page using one is a listing.
 LISTING_TEMPLATES = [
@@ -228,11 +228,8 @@ def _process_posts_without_the_copy(app: Sphinx, doctree) -> None:
     empty section; what else ablog copies (the excerpt's paragraphs and image,
     the section of each post on a page with several) is copied as before.
     """
-    doctree.deepcopy = nodes.section  # the "copy" is dropped: see above
-    try:
+    with shadowed(doctree, "deepcopy", nodes.section):  # the "copy" is dropped: see above
         ablog.post.process_posts(app, doctree)
-    finally:
-        del doctree.deepcopy
 
 
 def _slim_ablog_posts(app: Sphinx, doctree) -> None:

@@ -8,9 +8,10 @@ already makes that navigation tree once per folder and marks such pages with
 ``SHARED_FOLDER``), and no link of the sidebar leads to a post.  So the
 sidebar's HTML is kept per folder and per list of templates it shows (0.6 s
 at 1,000 posts).  The top bar and the footer of the content are kept the same
-way, by the values of the page's context they test (0.2 s).  Other pages render as before: a listing can be a link target
-of the sidebar (Sphinx writes a link to the page itself as ``#``), and the 404
-page makes its links absolute.  A build with the cache and one without give
+way, by the values of the page's context they test (0.2 s).  Other pages
+render as before: a listing can be a link target of the sidebar (Sphinx
+writes a link to the page itself as ``#``), and the 404 page makes its links
+absolute.  A build with the cache and one without give
 the same files (tests/test_speed.py).
 """
 

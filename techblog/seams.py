@@ -5,12 +5,15 @@ wrapper of the original (the module that does it says why, and names the
 upstream code).  ``wrap_once`` marks the replacement, so that setting up an
 extension again (a second Sphinx application in the same process, as in a
 live preview) does not wrap the wrapper.  An event handler the theme connects
-is swapped in the application's listeners instead (``swap_listener``).
+is swapped in the application's listeners instead (``swap_listener``).  For
+one object and one call, ``shadowed`` gives the object its own attribute
+over its class's.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from sphinx.application import Sphinx
@@ -32,3 +35,13 @@ def swap_listener(app: Sphinx, event: str, old: Callable, new: Callable) -> None
     for index, listener in enumerate(listeners):
         if listener.handler is old:
             listeners[index] = listener._replace(handler=new)
+
+
+@contextmanager
+def shadowed(obj: Any, name: str, value: Any) -> Iterator[None]:
+    """Set *obj*'s own attribute *name* (over its class's) while the block runs."""
+    setattr(obj, name, value)
+    try:
+        yield
+    finally:
+        delattr(obj, name)

@@ -315,6 +315,17 @@ def test_a_seam_wraps_the_original_once():
     assert owner.f(1) == 20
 
 
+def test_a_shadowed_method_is_the_objects_own_for_the_block_only():
+    from techblog.seams import shadowed
+
+    document = nodes.section("", nodes.title("", "題"))
+    with pytest.raises(RuntimeError), shadowed(document, "deepcopy", nodes.section):
+        assert len(document.deepcopy()) == 0  # the stand-in, not a copy of the title
+        raise RuntimeError  # the class's method comes back after an error too
+    assert len(document.deepcopy()) == 1
+    assert "deepcopy" not in vars(document)
+
+
 def test_the_standard_domain_scans_its_labels_only_for_pages_read_before():
     from types import SimpleNamespace
 
