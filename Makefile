@@ -55,7 +55,7 @@ livehtml: $(VENV)/.test-installed ## 下書き・公開予定も表示するラ�
 	  --watch data --ignore "$(BUILDDIR)/*" --ignore "$(VENV)/*" $(SPHINXOPTS)
 
 new-post: $(VENV)/.site-installed ## 新しい記事を作る（例: make new-post SLUG=nginx-tuning TITLE="..." AUTHOR=tanaka CATEGORY=tech TAGS="nginx,監視"）
-	$(BIN)/python -m techblog.newpost --slug "$(SLUG)" --title "$(TITLE)" --author "$(AUTHOR)" \
+	$(BIN)/python -m techblog.content.newpost --slug "$(SLUG)" --title "$(TITLE)" --author "$(AUTHOR)" \
 	  --category "$(CATEGORY)" --tags "$(TAGS)"
 
 bench: $(VENV)/.site-installed ## 記事 N 本（既定 1000）でビルド時間・メモリ・ページの重さを測り、素の構成と比べる（例: make bench N=200）

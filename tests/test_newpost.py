@@ -12,7 +12,7 @@ from .sitebuild import ROOT, make_site, sphinx_build
 
 def new_post(site, *args, now="2026-12-31T23:30:00+00:00"):
     env = {**os.environ, "PYTHONPATH": str(ROOT), "TECHBLOG_NOW": now}
-    return subprocess.run([sys.executable, "-m", "techblog.newpost", *args], cwd=site, env=env,
+    return subprocess.run([sys.executable, "-m", "techblog.content.newpost", *args], cwd=site, env=env,
                           capture_output=True, text=True, stdin=subprocess.DEVNULL)
 
 

@@ -7,7 +7,7 @@ import json
 from docutils import nodes
 from sphinx import addnodes
 
-from techblog.partial_html import fast_parts
+from techblog.speedups.partial_html import fast_parts
 
 from .sitebuild import build_in_process, make_site
 from .sitebuild import post as post_source
@@ -18,8 +18,9 @@ COMPARE = """
 import json
 from sphinx.builders.html import StandaloneHTMLBuilder
 from sphinx.environment.adapters.toctree import document_toc
-from techblog.partial_html import fast_parts
-sphinx_render = StandaloneHTMLBuilder.render_partial.__wrapped__
+from techblog.speedups.partial_html import fast_parts
+sphinx_render = StandaloneHTMLBuilder.render_partial  # Sphinx's own again: the build's replacements are undone
+assert not hasattr(sphinx_render, "__wrapped__")
 counts = {"fast": [], "sphinx": [], "different": []}
 for docname in sorted(app.env.found_docs):
     for node in (app.env.longtitles.get(docname), document_toc(app.env, docname, app.builder.tags)):

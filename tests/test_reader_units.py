@@ -4,10 +4,10 @@ from datetime import datetime
 
 from docutils import nodes
 
-from techblog import jst
-from techblog.frontmatter import PostMeta
-from techblog.reading import ReadingTime, measure
-from techblog.related import related, series_parts
+from techblog.content import jst
+from techblog.content.frontmatter import PostMeta
+from techblog.reader.reading import ReadingTime, measure
+from techblog.reader.related import related, series_parts
 
 
 def test_reading_time_is_counted_in_japanese_characters():

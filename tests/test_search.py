@@ -8,7 +8,9 @@ from urllib.parse import quote
 
 import pytest
 
-from techblog import search, search_index, search_text
+from techblog.search import index as search_index
+from techblog.search import indexer as search
+from techblog.search import text as search_text
 
 from .browser import StaticServer
 from .sitebuild import make_site, post, sphinx_build

@@ -9,7 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from techblog import search, search_index, search_text, search_update
+from techblog.search import index as search_index
+from techblog.search import indexer as search
+from techblog.search import text as search_text
+from techblog.speedups import search_update
 
 WORDS = ["障害対応", "データベース", "監視", "接続", "設計", "移行", "PostgreSQL", "nginx", "証明書", "期限切れ",
          "ノード", "アップグレード", "コネクションプール", "勉強会", "ログ", "アラート", "バックアップ", "Terraform"]

@@ -8,7 +8,9 @@ import threading
 from pathlib import Path
 from types import SimpleNamespace
 
-from techblog import search_index, search_text, search_worker
+from techblog.search import index as search_index
+from techblog.search import text as search_text
+from techblog.speedups import search_worker
 
 from .sitebuild import ROOT, make_site, post, sphinx_build
 
@@ -154,6 +156,6 @@ def test_the_worker_imports_no_sphinx():
     import subprocess
     import sys
 
-    code = "import sys, techblog.search_worker; print(any(m.split('.')[0] == 'sphinx' for m in sys.modules))"
+    code = "import sys, techblog.speedups.search_worker; print(any(m.split('.')[0] == 'sphinx' for m in sys.modules))"
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=True)
     assert result.stdout.strip() == "False"

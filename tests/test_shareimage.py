@@ -7,7 +7,7 @@ import shutil
 
 from PIL import Image
 
-from techblog import shareimage
+from techblog.distribution import shareimage
 
 from .sitebuild import make_site, post, sphinx_build
 

@@ -17,9 +17,11 @@ import sphinx_book_theme
 import yaml
 from docutils import frontend, nodes
 
-from techblog import ablog_compat, frontmatter_yaml, posts, related
-from techblog.pages import Fields
-from techblog.speed import RelatedIndex, _indexed_related, _lists_page_toc, _UrlTemplate
+from techblog.content import posts
+from techblog.reader import related
+from techblog.reader.pages import Fields
+from techblog.speedups import ablog_posts, frontmatter_yaml
+from techblog.speedups.theme import _lists_page_toc, _UrlTemplate
 
 from .sitebuild import ROOT, build_in_process, make_site, sphinx_build
 from .sitebuild import post as post_source
@@ -46,8 +48,7 @@ def catalog(rng: random.Random, n: int) -> list[Meta]:
 
 
 def test_indexed_related_posts_equal_the_reader_footer_choice():
-    original = getattr(related.related, "original", related.related)
-    fast = _indexed_related(original)
+    original, fast, RelatedIndex = related.by_scoring, related.related, related.RelatedIndex  # noqa: N806
     rng = random.Random(6)
     for n in (1, 2, 5, 40, 120):
         posts = catalog(rng, n)
@@ -109,7 +110,7 @@ def _theme_toc(context: dict):
 @pytest.mark.parametrize("level", [1, 2])
 @pytest.mark.parametrize("kind", ["html", "soup"])
 def test_page_toc_equals_the_theme_toc(toc, level, kind):
-    from techblog.page_toc import toc_html_function
+    from techblog.speedups.page_toc import toc_html_function
 
     context = {"toc": toc, "theme_show_toc_level": level}
     ours = toc_html_function(context, _theme_toc(context))
@@ -118,7 +119,7 @@ def test_page_toc_equals_the_theme_toc(toc, level, kind):
 
 @pytest.mark.parametrize("toc", [toc for toc in TOCS if toc])
 def test_page_toc_of_sphinx_shape_is_made_without_beautifulsoup(toc):
-    from techblog.page_toc import fast_toc_html
+    from techblog.speedups.page_toc import fast_toc_html
 
     fast_toc_html(toc, 1)  # raises when it would leave the page to the theme's function
 
@@ -134,7 +135,7 @@ def test_page_toc_of_sphinx_shape_is_made_without_beautifulsoup(toc):
 ])
 @pytest.mark.parametrize("level", [1, 2])
 def test_page_toc_of_another_shape_is_the_theme_toc(toc, level):
-    from techblog.page_toc import _Unexpected, fast_toc_html, toc_html_function
+    from techblog.speedups.page_toc import _Unexpected, fast_toc_html, toc_html_function
 
     context = {"toc": toc, "theme_show_toc_level": level}
     theme = str(_theme_toc(context)())
@@ -146,7 +147,7 @@ def test_page_toc_of_another_shape_is_the_theme_toc(toc, level):
 
 
 def test_page_toc_without_a_toc_is_empty():
-    from techblog.page_toc import toc_html_function
+    from techblog.speedups.page_toc import toc_html_function
 
     assert toc_html_function({}, _theme_toc({}))() == ""
 
@@ -156,7 +157,7 @@ def _topics(posts: list[Meta]) -> dict:
 
 
 def _lists(posts: list[Meta]) -> dict:
-    original = getattr(related.related, "original", related.related)
+    original = related.by_scoring
     return {m.docname: [o.docname for o in original(m, posts)] for m in posts}
 
 
@@ -199,7 +200,7 @@ def test_related_lists_kept_after_a_change_are_the_ones_computed_again():
 
 
 SANDBOXED = """
-import techblog.template_cache as template_cache
+import techblog.speedups.template_cache as template_cache
 if sys.argv[3] == "sandboxed":
     template_cache.SandboxedEnvironment = type(None)  # nothing matches: Sphinx's sandbox stays
 """
@@ -251,7 +252,7 @@ def test_markdown_parser_is_made_once_for_pages_without_their_own_options():
 
     from myst_parser.mdit_to_docutils.sphinx_ import SphinxRenderer
 
-    from techblog import markdown_parser
+    from techblog.speedups import markdown_parser
 
     made = []
 
@@ -280,7 +281,7 @@ def test_a_written_doctree_is_freed_without_the_cycle_collector():
     from docutils import nodes
     from docutils.core import publish_doctree
 
-    from techblog.gc_tuning import unlink
+    from techblog.speedups.gc_tuning import unlink
 
     def doctree():
         tree = publish_doctree("題\n==\n\n本文 *強調* と `リンク <https://example.com>`_。\n\n- 項目\n\n節\n--\n\n段落。\n")
@@ -304,19 +305,31 @@ def test_a_written_doctree_is_freed_without_the_cycle_collector():
         gc.enable()
 
 
-def test_a_seam_wraps_the_original_once():
-    from types import SimpleNamespace
+def test_replacements_are_undone_in_reverse_order_and_inherited_names_come_back_inherited():
+    from techblog.compat.patching import Patches
 
-    from techblog.seams import wrap_once
+    class Base:
+        def f(self):
+            return 1
 
-    owner = SimpleNamespace(f=lambda x: x + 1)
-    for _ in range(2):  # a second Sphinx application sets the extensions up again
-        wrap_once(owner, "f", lambda original: lambda x: original(x) * 10)
-    assert owner.f(1) == 20
+    class Child(Base):
+        pass
+
+    module = SimpleNamespace(g=lambda x: x + 1)
+    patches = Patches()
+    patches.replace(Child, "f", lambda original: lambda self: original(self) * 10)
+    patches.replace(module, "g", lambda original: lambda x: original(x) * 10)
+    patches.replace(module, "g", lambda original: lambda x: original(x) + 5)  # wraps the first replacement
+    assert Child().f() == 10 and module.g(1) == 25
+    patches.undo()
+    assert Child().f() == 1 and "f" not in vars(Child)  # inherited again, not a copy of Base.f
+    assert module.g(1) == 2
+    patches.undo()  # nothing left to undo
+    assert module.g(1) == 2
 
 
 def test_a_shadowed_method_is_the_objects_own_for_the_block_only():
-    from techblog.seams import shadowed
+    from techblog.speedups.ablog_posts import shadowed
 
     document = nodes.section("", nodes.title("", "題"))
     with pytest.raises(RuntimeError), shadowed(document, "deepcopy", nodes.section):
@@ -331,7 +344,7 @@ def test_the_standard_domain_scans_its_labels_only_for_pages_read_before():
 
     from sphinx.domains.std import StandardDomain
 
-    from techblog.first_read import _only_pages_read_before
+    from techblog.speedups.first_read import _only_pages_read_before
 
     class Std(StandardDomain):
         def __init__(self):
@@ -372,7 +385,7 @@ def test_a_label_taken_out_of_a_page_is_gone_after_an_incremental_build(tmp_path
 def test_ablog_reads_the_iso_post_dates_as_dateutil_does():
     from dateutil.parser import parse
 
-    from techblog.ablog_compat import _iso_dates_first
+    from techblog.speedups.ablog_posts import _iso_dates_first
 
     read = _iso_dates_first(parse)
     for text in ("2026-01-10 10:00:00", "2026-01-10 00:00:00", "2019-12-31 23:59:00"):
@@ -417,8 +430,8 @@ def test_default_docutils_settings_are_made_once_and_given_fresh(monkeypatch):
     import docutils.parsers.rst
     from docutils import frontend
 
-    from techblog import settings_cache
-    from techblog.settings_cache import cached_default_settings
+    from techblog.speedups import docutils_settings as settings_cache
+    from techblog.speedups.docutils_settings import cached_default_settings
 
     made = []
     parsers = []
@@ -454,7 +467,7 @@ def test_default_docutils_settings_are_made_once_and_given_fresh(monkeypatch):
 
 
 KEPT_FRAGMENTS = """
-import techblog.layout_fragments as layout_fragments
+import techblog.speedups.layout_fragments as layout_fragments
 if sys.argv[3] == "rendered":
     layout_fragments.FRAGMENTS = {}
 """
@@ -555,7 +568,7 @@ def _document_with_fields(*names):
 ])
 def test_ablogs_front_matter_check_runs_where_it_can_make_a_post(fields, matched, applies):
     called = []
-    check = ablog_compat._front_matter_check_when_it_can_apply(lambda transform, **kwargs: called.append(True))
+    check = ablog_posts._front_matter_check_when_it_can_apply(lambda transform, **kwargs: called.append(True))
     transform = SimpleNamespace(document=_document_with_fields(*fields), env=SimpleNamespace(docname="page"),
                                 config=SimpleNamespace(matched_blog_posts={"page"} if matched else set()))
     check(transform)

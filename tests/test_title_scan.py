@@ -6,7 +6,7 @@ import random
 
 import pytest
 
-from techblog import frontmatter
+from techblog.content import frontmatter
 
 BODIES = [
     "",

@@ -9,14 +9,14 @@ import docutils.utils
 from docutils import frontend, nodes
 from sphinx import addnodes
 
-from techblog.transform_gates import has_any
+from techblog.speedups.transform_gates import has_any
 
 from .sitebuild import build_in_process, make_site
 from .sitebuild import post as post_source
 from .test_incremental import NOW, assert_same_site, outputs
 
 UNGATED = """
-import techblog.transform_gates as transform_gates
+import techblog.speedups.transform_gates as transform_gates
 if sys.argv[3] == "every-transform":
     transform_gates.GATES = {}
 """

@@ -10,7 +10,7 @@ from .sitebuild import post as post_source
 from .test_incremental import NOW, assert_same_site
 
 LOOKED_UP = """
-import techblog.untranslated as untranslated
+import techblog.speedups.untranslated as untranslated
 if sys.argv[3] == "looked-up":
     untranslated._catalog_found = lambda transform: True  # Sphinx's transforms run as they are
 """

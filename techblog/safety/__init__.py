@@ -7,3 +7,10 @@ One module per rule family (:mod:`.secrets`, :mod:`.addresses`, :mod:`.markup`,
 Sphinx extension that runs them all on every page that is built
 (:mod:`.extension`).  Writers' documentation: docs/writers-guide/safety.md.
 """
+
+from techblog import metadata
+
+
+def setup(app):
+    app.setup_extension("techblog.safety.extension")
+    return metadata()

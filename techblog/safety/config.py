@@ -12,8 +12,8 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .. import yamlsource
-from ..problems import Problem
+from techblog.content import yamlsource
+from techblog.core.problems import Problem
 
 FILE = "data/safety.yml"
 KEYS = ("allowed_domains", "allowed_addresses", "denied_names")

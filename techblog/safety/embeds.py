@@ -15,7 +15,7 @@ from docutils import nodes
 from docutils.parsers.rst import directives
 from sphinx.util.docutils import SphinxDirective
 
-from ..problems import Problem, report
+from techblog.core.problems import Problem, report
 
 
 class _Embed(SphinxDirective):

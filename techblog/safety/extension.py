@@ -5,7 +5,7 @@ docs and top-level pages; drafts and scheduled posts are already excluded in
 production) goes through every rule; many pages are checked by a second process
 while Sphinx reads them (:mod:`.worker`), and its findings are collected at
 ``env-updated``.  Findings are reported through
-:func:`techblog.problems.report`, so the build fails; suppressed findings are
+:func:`techblog.core.problems.report`, so the build fails; suppressed findings are
 counted and listed in the build's summary.  Unresolved references (Sphinx's
 and MyST's warnings) are reported too, so they fail the build even without ``-W``.
 """
@@ -20,7 +20,10 @@ from pathlib import Path
 from sphinx.application import Sphinx
 from sphinx.util import logging
 
-from ..problems import Problem, report, report_all
+from techblog import metadata
+from techblog.core.perbuild import PerBuild
+from techblog.core.problems import Problem, report, report_all
+
 from . import config, embeds, escaping, images, links, markup, suppress, worker
 from .source import Finding, Source
 
@@ -50,15 +53,14 @@ def scan(source: Source, root: Path, settings: config.Config) -> suppress.Result
     return suppress.apply(source, sorted(set(findings), key=lambda f: (f.line, f.rule, f.subject)))
 
 
-def _stats(app: Sphinx) -> Stats:
-    if not hasattr(app, "_techblog_safety"):
-        app._techblog_safety = Stats()
-    return app._techblog_safety
+_stats: PerBuild[Stats] = PerBuild(Stats)
+_settings: PerBuild[config.Config] = PerBuild()
+_running: PerBuild[worker.Running | None] = PerBuild()
 
 
 def _builder_inited(app: Sphinx) -> None:
     settings, problems = config.load(Path(app.srcdir))
-    app._techblog_safety_config = settings
+    _settings.set(app, settings)
     report_all(app, problems)
     _watch_missing_references(app)
 
@@ -76,19 +78,18 @@ def _check_pages(app: Sphinx, env, docnames: list[str]) -> None:
             pages.append((file.relative_to(root).as_posix(), file))
     if not pages:
         return
-    check = (root, app._techblog_safety_config, frozenset(app.config.myst_enable_extensions))
+    check = (root, _settings(app), frozenset(app.config.myst_enable_extensions))
     if len(pages) >= WORKER_MIN_PAGES:
-        app._techblog_safety_worker = worker.Running(Path(app.doctreedir), pages, *check)
+        _running.set(app, worker.Running(Path(app.doctreedir), pages, *check))
     else:
         _record(app, *worker.scan_all(pages, *check))
 
 
 def _collect(app: Sphinx, env) -> None:
     """The worker's findings, once every page is read; the pages checked here if it failed."""
-    running = getattr(app, "_techblog_safety_worker", None)
+    running = _running.pop(app)
     if running is None:
         return
-    app._techblog_safety_worker = None
     done = running.results()
     if done is None:
         logger.info(f"安全チェック: 別のプロセスが失敗したので、このプロセスで検査します（{running.error}）")
@@ -110,7 +111,7 @@ def _record(app: Sphinx, results: list[tuple[str, suppress.Result]], seconds: fl
 
 
 def _stop(app: Sphinx, exception: Exception | None) -> None:
-    running = getattr(app, "_techblog_safety_worker", None)
+    running = _running.pop(app)
     if running is not None:
         running.stop()
 
@@ -156,7 +157,7 @@ def _watch_missing_references(app: Sphinx) -> None:
 
 
 def setup(app: Sphinx) -> dict:
-    app.setup_extension("techblog.problems")
+    app.setup_extension("techblog.core.problems")
     embeds.register(app)
     escaping.register(app)
     app.connect("builder-inited", _builder_inited)
@@ -164,4 +165,4 @@ def setup(app: Sphinx) -> dict:
     app.connect("env-updated", _collect)
     app.connect("build-finished", _stop)
     app.connect("build-finished", _summary, priority=800)
-    return {"version": "1", "parallel_read_safe": True, "parallel_write_safe": True}
+    return metadata()

@@ -1,0 +1,106 @@
+"""What Sphinx does not notice between two builds into the same folder.
+
+- The registries and settings in ``data/*.yml``, the Japanese UI catalogs in
+  ``locales/`` and this package's own code are read outside the documents, so
+  Sphinx does not know the pages depend on them.  Their digest is a
+  configuration value: when a writer edits an author's name or a tag, or a
+  developer changes how a page is made, Sphinx sees a changed configuration
+  and reads every page again.
+- A page whose source is deleted, or a post that goes back to being a draft,
+  leaves its HTML (and its copied source) in the output: Sphinx never deletes
+  what it wrote.  They are removed at the end of the build, so the output holds
+  what a build into an empty folder would.
+  The pages of each build are listed in the doctree folder, so this works even
+  when Sphinx starts from a fresh environment.
+- A problem found while reading a page (a safety finding, a broken link, any
+  warning) is reported only when the page is read.  After a build with
+  problems the next build reads every page again and reports every problem
+  again until they are fixed: a failed build never turns into a passing one
+  just by running it twice.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+
+from sphinx.application import Sphinx
+
+from techblog import metadata
+from techblog.core.perbuild import PerBuild
+from techblog.distribution import shareimage
+
+PACKAGE = Path(__file__).resolve().parents[1]  # the whole techblog package
+
+
+def data_digest(root: Path, data_dir: str) -> str:
+    """Digest of everything outside the documents that pages are made from."""
+    digest = hashlib.sha256()
+    files = sorted((root / data_dir).glob("*.yml")) + sorted((root / "locales").rglob("*.po"))
+    files += sorted(PACKAGE.rglob("*.py"))
+    for path in files:
+        digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
+    return digest.hexdigest()
+
+
+def _config_inited(app: Sphinx, config) -> None:
+    config.techblog_data_digest = data_digest(Path(app.srcdir), config.techblog_data_dir)
+
+
+DOCS_FILE = "techblog-docs.json"
+REREAD_MARK = "techblog-reread-all"
+
+
+_removed: PerBuild[set[str]] = PerBuild(set)
+
+
+def removed_docs(app: Sphinx) -> set[str]:
+    """Pages gone since the last build (known once Sphinx has looked for changed sources)."""
+    return _removed(app)
+
+
+def _outdated(app: Sphinx, env, added, changed, removed) -> list[str]:
+    """Pages gone since the last build; every page when the last build had problems."""
+    try:
+        before = set(json.loads(Path(app.doctreedir, DOCS_FILE).read_text(encoding="utf-8")))
+    except (OSError, ValueError):
+        before = set()
+    _removed.set(app, (before | set(removed)) - set(env.found_docs))
+    mark = Path(app.doctreedir, REREAD_MARK)
+    if mark.is_file():
+        mark.unlink()
+        return sorted(env.found_docs)
+    return []
+
+
+def _delete_removed_outputs(app: Sphinx, exception) -> None:
+    if exception is not None or app.builder.format != "html":
+        return
+    out = Path(app.builder.outdir)
+    for docname in sorted(removed_docs(app) - set(app.env.found_docs)):
+        targets = [out / app.builder.get_target_uri(docname)]
+        targets += (out / "_sources").glob(f"{docname}.*")
+        targets += (out / shareimage.FOLDER).glob(f"{docname}.*")  # a post's own share image
+        for target in targets:
+            if target.is_file():
+                target.unlink()
+
+
+def _record(app: Sphinx, exception) -> None:
+    if exception is not None or app.builder.format != "html":
+        return
+    Path(app.doctreedir, DOCS_FILE).write_text(json.dumps(sorted(app.env.found_docs)), encoding="utf-8")
+    if app.statuscode or getattr(app, "_warncount", 0):
+        Path(app.doctreedir, REREAD_MARK).touch()
+
+
+def setup(app: Sphinx) -> dict:
+    app.setup_extension("techblog.content.registries")
+    app.add_config_value("techblog_data_digest", "", "env", types=[str])
+    app.connect("config-inited", _config_inited, priority=450)
+    app.connect("env-get-outdated", _outdated)
+    app.connect("build-finished", _delete_removed_outputs)
+    # After techblog.core.problems has counted the writers' problems (900).
+    app.connect("build-finished", _record, priority=950)
+    return metadata()

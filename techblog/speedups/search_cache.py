@@ -1,0 +1,279 @@
+"""The search index of the previous build, kept and updated instead of made again.
+
+:mod:`techblog.search.indexer` reads every written page and weighs its tokens at the
+end of each build.  Here pages and weights are kept between builds in the
+doctree folder, keyed by the page file's size and time and by the page's text,
+so only pages written again are read and weighed again (pages that
+:mod:`techblog.speedups.search_worker` read and counted while they were written are
+taken from it).  When no page changed
+the index is not written at all; when a few changed, :mod:`techblog.speedups.search_update`
+rewrites only their document files and the shards of their tokens; otherwise
+the index is written in full, and only files whose bytes changed reach the disk.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import pickle
+from dataclasses import asdict
+from pathlib import Path
+
+from sphinx.application import Sphinx
+from sphinx.util import logging
+
+from techblog.compat.patching import Patches
+from techblog.content import posts
+from techblog.core import buildstate
+from techblog.core.perbuild import PerBuild
+from techblog.search import indexer as search
+from techblog.search import text as search_text
+from techblog.speedups import search_update, search_worker
+from techblog.speedups.layer import Speedup
+
+logger = logging.getLogger(__name__)
+SEARCH_CACHE = "techblog-search.pickle"
+SEARCH_STAMP = "techblog-search-stamp.json"
+SEARCH_CACHE_VERSION = 3
+
+
+class SearchCache:
+    """Pages, lengths and token weights of the previous build's search index, reused when unchanged."""
+
+    def __init__(self, app: Sphinx, maker: search.IndexMaker, read_by_worker: dict | None = None,
+                 built_by_worker: search_worker.BuiltIndex | None = None):
+        self.maker = maker
+        self.path = Path(app.doctreedir) / SEARCH_CACHE
+        saved = buildstate.load_pickle(self.path)
+        if saved.get("version") != SEARCH_CACHE_VERSION:
+            saved = {}
+        # Stored as plain strings and arrays: pickle loads them ten times faster than objects.
+        self.old_pages = {key: search.Page(*fields) for key, fields in saved.get("pages", {}).items()}
+        self.old_lengths, self.old_weights = saved.get("lengths", {}), saved.get("weights", {})
+        self.old_signature, self.manifest = saved.get("signature"), saved.get("manifest")
+        self.written: dict[str, str] = saved.get("written", {})
+        self.layout = search_update.Layout(**saved.get("layout", {}))
+        self.pages: dict = {}
+        self.lengths: dict = {}
+        self.weights: dict = {}
+        self.signature = None
+        self._keys: dict[int, tuple] = {}
+        # From the worker, by page key: body length and document file; by (page key, average): weights.
+        self.read_by_worker = read_by_worker or {}
+        self.built_by_worker = built_by_worker
+        self.worker_lengths: dict[str, int] = {}
+        self.doc_files: dict[str, bytes] = {}
+        self.worker_weights: dict[tuple, tuple] = {}
+        self.data_stamp = app.config.techblog_data_digest  # registries show in page text (tag labels)
+
+    def read_page(self, read, app: Sphinx, docname: str):
+        path = Path(app.outdir) / app.builder.get_target_uri(docname)
+        try:
+            stat = path.stat()
+        except OSError:
+            return read(app, docname)
+        meta = posts.of(app).all.get(docname)
+        key = (docname, stat.st_mtime_ns, stat.st_size, self.data_stamp, repr((meta.date, meta.tags)) if meta else "")
+        page = self.old_pages.get(key)
+        if page is None:
+            page = self._from_worker(docname, stat)
+        if page is None:
+            page = read(app, docname)
+        self.pages[key] = page
+        return page
+
+    def _from_worker(self, docname: str, stat):
+        """The worker's page, while the file is still the one it read."""
+        read = self.read_by_worker.get(docname)
+        if read is None or (read.mtime_ns, read.size) != (stat.st_mtime_ns, stat.st_size) or read.page is None:
+            return None
+        key = self.key(read.page)
+        self.doc_files[key] = read.doc_file
+        if read.weights is not None:
+            self.worker_lengths[key], self.worker_weights[(key, read.average)] = read.length, read.weights
+        return read.page
+
+    def key(self, page) -> str:
+        """A digest of the page, computed once per page object (lengths, weights and the layout all use it)."""
+        known = self._keys.get(id(page))
+        if known is None or known[0] is not page:
+            known = self._keys[id(page)] = (page, search_text.page_key(page))
+        return known[1]
+
+    def body_length(self, body_length, page) -> int:
+        key = self.key(page)
+        if key not in self.lengths:
+            if key in self.old_lengths:
+                self.lengths[key] = self.old_lengths[key]
+            elif key in self.worker_lengths:
+                self.lengths[key] = self.worker_lengths[key]
+            else:
+                self.lengths[key] = body_length(page)
+        return self.lengths[key]
+
+    def doc_weights(self, doc_weights, page, average: float) -> list:
+        key = (self.key(page), average)
+        if key not in self.weights:
+            if key in self.old_weights:
+                self.weights[key] = self.old_weights[key]
+            elif key in self.worker_weights:
+                self.weights[key] = self.worker_weights[key]
+            else:
+                self.weights[key] = search_text.pack(doc_weights(page, average))
+        return search_text.unpack(self.weights[key])
+
+    def forget_worker(self) -> None:
+        """Drop what the worker gave once the index is written (the end of the build is its memory peak)."""
+        self.read_by_worker, self.worker_lengths, self.doc_files, self.worker_weights = {}, {}, {}, {}
+        if self.built_by_worker is not None:  # the index was kept, or written by this process
+            self.built_by_worker.discard()
+            self.built_by_worker = None
+
+    def doc_file(self, doc_file, page) -> bytes:
+        known = self.doc_files.get(self.key(page))
+        return known if known is not None else doc_file(page)
+
+    def write_index(self, write_index, out: Path, pages: list) -> dict:
+        """The index of the previous build when no page changed; else updated, or written in full."""
+        keys = [self.key(p) for p in pages]
+        self.signature = hashlib.sha256("\n".join(keys).encode()).hexdigest()
+        manifest_file = out / "manifest.json"
+        if (self.signature == self.old_signature and self.manifest and manifest_file.is_file()
+                and json.loads(manifest_file.read_text(encoding="utf-8")) == self.manifest):
+            self.lengths, self.weights = self.old_lengths, self.old_weights  # still this build's
+            return self.manifest
+        average = search.average_length([self.maker.body_length(p) for p in pages])
+        if self._move_worker_index(out, keys, average):
+            return self.manifest
+        old_keys = self.layout.keys
+
+        def old_weights(doc_id: int):
+            stored = self.old_weights.get((old_keys[doc_id], average))
+            return None if stored is None else search_text.unpack(stored)
+
+        self.manifest = search_update.update(out, pages, keys, average, self.layout, old_weights,
+                                             lambda doc_id: self.maker.doc_weights(pages[doc_id], average), self.written)
+        if self.manifest is None:
+            layout: dict = {}
+            self.manifest = write_index(out, pages, self.written, layout)
+            self.layout = search_update.Layout(keys=keys, **layout)
+        # Pages not weighed again this build keep their weights for the next one.
+        for key in keys:
+            stored = self.old_weights.get((key, average))
+            if stored is not None:
+                self.weights.setdefault((key, average), stored)
+        return self.manifest
+
+    def _move_worker_index(self, out: Path, keys: list[str], average: float) -> bool:
+        """Take the index the worker wrote, when it is the index of these pages (it is discarded otherwise)."""
+        built, self.built_by_worker = self.built_by_worker, None
+        if built is None:
+            return False
+        if not built.move_to(out, keys, average):
+            built.discard()
+            return False
+        self.manifest = built.manifest
+        self.written.clear()
+        self.written.update(built.written)
+        self.layout = search_update.Layout(keys=list(keys), **built.layout)
+        for key in keys:  # kept for the next build, as a full write keeps them
+            weights = self.worker_weights.get((key, average))
+            if weights is not None:
+                self.weights[(key, average)] = weights
+        logger.info("検索索引: 索引のファイルも別のプロセスが書きました")
+        return True
+
+    def save(self) -> None:
+        pages = {key: (p.url, p.title, p.date, p.tags, p.text) for key, p in self.pages.items()}
+        data = {"version": SEARCH_CACHE_VERSION, "pages": pages, "lengths": self.lengths, "weights": self.weights,
+                "signature": self.signature, "manifest": self.manifest, "written": self.written,
+                "layout": asdict(self.layout)}
+        self.path.write_bytes(pickle.dumps(data, pickle.HIGHEST_PROTOCOL))
+
+
+class Stamp:
+    """Which pages the index on disk was made of: when no page of it was written
+    since, the index is the same and the cache is not even loaded."""
+
+    def __init__(self, app: Sphinx):
+        self.path = Path(app.doctreedir) / SEARCH_STAMP
+        self.pages = search.indexable(app)
+        self.value = hashlib.sha256(repr((self.pages, app.config.techblog_data_digest)).encode()).hexdigest()
+        self.manifest = Path(app.outdir) / search.OUT_DIR / "manifest.json"
+
+    def unchanged(self, app: Sphinx) -> bool:
+        written = _written.get(app)
+        if written is None or written.intersection(self.pages):
+            return False
+        saved, manifest = buildstate.load_json(self.path), buildstate.load_json(self.manifest)
+        return bool(manifest) and saved.get("stamp") == self.value and saved.get("manifest") == manifest
+
+    def save(self) -> None:
+        manifest = json.loads(self.manifest.read_bytes())
+        self.path.write_text(json.dumps({"stamp": self.value, "manifest": manifest}), encoding="utf-8")
+
+
+_written: PerBuild[set[str]] = PerBuild()
+
+
+def _record_written(app: Sphinx) -> None:
+    """Note the documents Sphinx writes in this build (in the main process, also with ``-j``)."""
+    _written.set(app, set())  # Sphinx skips write_documents when there is nothing to write
+    write_documents = app.builder.write_documents
+
+    def recording(docnames) -> None:
+        _written.set(app, set(docnames))
+        return write_documents(docnames)
+
+    app.builder.write_documents = recording
+
+
+class CachedIndexMaker(search.IndexMaker):
+    """The product's steps, each answered from the previous build's index where it still holds."""
+
+    def __init__(self, app: Sphinx):
+        super().__init__(app)
+        self.stamp = Stamp(app)
+        self.cache: SearchCache | None = None
+
+    def read_page(self, docname: str):
+        return self.cache.read_page(lambda app, d: search.IndexMaker.read_page(self, d), self.app, docname)
+
+    def body_length(self, page) -> int:
+        return self.cache.body_length(search.body_length, page)
+
+    def doc_weights(self, page, average: float) -> list:
+        return self.cache.doc_weights(search.doc_weights, page, average)
+
+    def doc_file(self, page) -> bytes:
+        return self.cache.doc_file(search.doc_file, page)
+
+    def write_index(self, out: Path, pages: list, written=None, layout=None) -> dict:
+        return self.cache.write_index(lambda o, p, w, lay: search.IndexMaker.write_index(self, o, p, w, lay), out, pages)
+
+    def make(self):
+        app = self.app
+        if self.stamp.unchanged(app):
+            return None
+        self.stamp.path.unlink(missing_ok=True)
+        self.cache = SearchCache(app, self, *search_worker.collect(app))
+        made = super().make()
+        if self.cache.doc_files:
+            logger.info("検索索引: %d ページは書き出しと並行して別のプロセスで読みました", len(self.cache.doc_files))
+        self.cache.forget_worker()
+        self.cache.save()
+        self.stamp.save()
+        return made
+
+
+def _install(patches: Patches, app: Sphinx) -> None:
+    search_worker.install(patches, app)
+    patches.connect(app, "builder-inited", _record_written)
+    patches.connect(app, "techblog-search-index-maker", lambda app: CachedIndexMaker(app) if _usable(app) else None)
+
+
+def _usable(app: Sphinx) -> bool:
+    return app.builder.format == "html" and app.builder.name == "html"
+
+
+SPEEDUP = Speedup("search_cache", {}, _install)
