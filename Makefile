@@ -20,16 +20,22 @@ help: ## この一覧を表示する
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
 
 # The virtualenv is rebuilt when it is missing or a requirements file is newer than it.
+# Only what the lock files pin is installed: every package, transitive ones and pip itself,
+# at its pinned version and checked against its hashes (--no-deps: nothing else is looked
+# up; `pip check` fails when a lock misses a dependency). The test lock holds the site's
+# packages too, and `-c requirements.txt` fails when it pins one at another version than the
+# site lock. Versions are changed in requirements*.in (docs/tech/upgrading.md).
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
 
 $(VENV)/.site-installed: requirements.txt | $(BIN)/python
-	$(BIN)/python -m pip install --quiet -r requirements.txt
+	$(BIN)/python -m pip install --quiet --require-hashes --no-deps -r requirements.txt
+	$(BIN)/python -m pip check --quiet
 	@touch $@
 
 $(VENV)/.test-installed: requirements-test.txt requirements.txt | $(BIN)/python
-	$(BIN)/python -m pip install --quiet -r requirements-test.txt
+	$(BIN)/python -m pip install --quiet --require-hashes --no-deps -r requirements-test.txt -c requirements.txt
+	$(BIN)/python -m pip check --quiet
 	@touch $@ $(VENV)/.site-installed
 
 venv: $(VENV)/.site-installed
