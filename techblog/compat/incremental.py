@@ -20,12 +20,6 @@ page's ``postlist`` and every listing stay stale until a full build.  Here:
 - ablog declares ``parallel_read_safe = False`` because nothing merges
   ``env.ablog_posts`` across read workers (ablog PR #330, unmerged).
   It is merged here, so ``-j auto`` reads in parallel;
-- ablog keeps a deep copy of every post's whole doctree in ``env.ablog_posts``
-  (only its full-text feeds read it), and its excerpt nodes still point at that
-  document, so the pickled environment carried every post twice (29 MB at
-  1,000 posts; every parallel read worker pickled it back again).  The copy is
-  dropped after reading and the excerpts detached; :mod:`techblog.distribution.feeds` loads
-  a post's doctree from the doctree folder when a feed needs it;
 - Sphinx resolves links between pages when it writes a page, but does not write
   a page again when a page it links to was changed or removed, so the link text
   (a title) went stale and a link to a deleted page went unnoticed.  The pages

@@ -7,7 +7,7 @@ no page, listing, feed or search entry.  ``techblog_preview = 1`` (the live
 preview) builds drafts and scheduled posts too, behind a banner.
 
 The post's ablog node is made from the checked front matter here, not by
-ablog's own front-matter reader, which garbles YAML lists (see ablog_compat).
+ablog's own front-matter reader, which garbles YAML lists (see techblog.compat.ablog).
 
 What a file's check found is kept in the doctree folder and reused while the
 file (size and time) and the inputs digest of :mod:`techblog.core.staleness`

@@ -1,6 +1,6 @@
 """Atom feeds: the whole blog, and one per category, tag and author.
 
-Replaces ablog's feed writer (see ablog_compat).  Each feed holds the newest
+Replaces ablog's feed writer (see techblog.compat.ablog).  Each feed holds the newest
 ``techblog_feed_length`` posts in full text with absolute links, every author of
 a post, dates in Japan time, ids that do not change when a post moves, and an
 ``<updated>`` that is its newest entry's, so the same sources give the same bytes.

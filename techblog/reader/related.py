@@ -92,17 +92,6 @@ class RelatedIndex:
         return self.newest_first[self.rank[docname]]
 
 
-def _indexed_related(original):
-    last: list = []  # [candidates, index] of the previous call
-
-    def fast(post, candidates, minimum: int = 3, maximum: int = 5):
-        # Callers pass a fresh copy of the same list; comparing lists checks identity first, in C.
-        if not last or last[0] != candidates:
-            last[:] = [list(candidates), RelatedIndex(candidates)]
-        return last[1].related(post, minimum, maximum)
-    return fast
-
-
 _last_index: list = []  # [candidates, index] of the previous call
 
 

@@ -276,4 +276,5 @@ def _usable(app: Sphinx) -> bool:
     return app.builder.format == "html" and app.builder.name == "html"
 
 
-SPEEDUP = Speedup("search_cache", {}, _install)
+# It and the worker wrap the builder's write_documents and write_doc.
+SPEEDUP = Speedup("search_cache", {"sphinx": "9.0.4"}, _install)
