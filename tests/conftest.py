@@ -3,7 +3,16 @@ from __future__ import annotations
 import pytest
 
 from .browser import CHROMIUM_ARGS, PageWatch, StaticServer, chromium_path
-from .sitebuild import ROOT, Build, sphinx_build
+from .sitebuild import ROOT, ROOTS, Build, sphinx_build
+
+# In-process builds: make_app, app (with @pytest.mark.sphinx(testroot=...)), ...
+pytest_plugins = ("sphinx.testing.fixtures",)
+
+
+@pytest.fixture(scope="session")
+def rootdir():
+    """Where sphinx.testing finds the fixture sites (tests/roots/test-<name>)."""
+    return ROOTS
 
 
 @pytest.fixture(scope="session")

@@ -1,16 +1,19 @@
-"""Build a site in a subprocess, as a writer or CI would, and read what came out."""
+"""Build a site, in this process or as a writer or CI would in a subprocess, and read what came out."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import subprocess
 import sys
 import textwrap
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+ROOTS = Path(__file__).resolve().parent / "roots"  # fixture sites: roots/test-<name>/ (sphinx.testing's layout)
 
 
 @dataclass
@@ -41,6 +44,57 @@ def sphinx_build(src: Path, out: Path, *args: str, env: dict | None = None, prev
     full_env = {**os.environ, "PYTHONPATH": str(ROOT), "PYTHONHASHSEED": "0", **(env or {})}
     proc = subprocess.run(cmd, capture_output=True, text=True, env=full_env, timeout=600)
     return Build(src, out, proc.returncode, proc.stdout + proc.stderr)
+
+
+@contextlib.contextmanager
+def environment(env: dict | None):
+    """``os.environ`` with *env* set, for the time of the block; a new ``TZ`` is applied (``time.tzset``)."""
+    saved = {name: os.environ.get(name) for name in env or {}}
+    os.environ.update(env or {})
+    if "TZ" in saved:
+        time.tzset()
+    try:
+        yield
+    finally:
+        for name, value in saved.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
+        if "TZ" in saved:
+            time.tzset()
+
+
+def build_here(src: Path, out: Path, confoverrides: dict | None = None, env: dict | None = None,
+               preview: bool = False, make_app=None) -> Build:
+    """Build *src* in this process as ``sphinx_build(src, out)`` does (``-E -W``): into ``out/html``.
+
+    ``returncode`` is the exit status sphinx-build would give (1 after a warning), ``output``
+    the status and warning lines.  *confoverrides* are ``-D`` settings; *env* is set while the
+    build runs.  Pass sphinx.testing's ``make_app`` fixture when a test has one; otherwise the
+    application is cleaned up here as soon as it has built.
+    """
+    from sphinx._cli.util.errors import strip_escape_sequences
+    from sphinx.testing.util import SphinxTestApp
+
+    overrides = {**(confoverrides or {}), **({"techblog_preview": "1"} if preview else {})}
+    with environment(env):
+        app = (make_app or SphinxTestApp)("html", srcdir=src, builddir=out, freshenv=True, warningiserror=True,
+                                          confoverrides=overrides)
+        try:
+            app.build()
+        finally:
+            if make_app is None:
+                app.cleanup()
+    output = strip_escape_sequences(app.status.getvalue() + app.warning.getvalue())
+    return Build(src, Path(app.outdir), app.statuscode, output)
+
+
+def root_site(name: str, dest: Path) -> Path:
+    """The fixture site ``tests/roots/test-<name>`` copied to *dest*, with the project's templates."""
+    shutil.copytree(ROOTS / f"test-{name}", dest)
+    add_project_files(dest)
+    return dest
 
 
 # Builds sys.argv[1] into sys.argv[2] inside the script's own process (see build_in_process).
@@ -127,11 +181,7 @@ def make_site(root: Path, posts: dict[str, str | bytes], registries: dict[str, s
     """A small site: the project's conf.py and templates, small registries, *posts*."""
     root.mkdir(parents=True, exist_ok=True)
     shutil.copy(ROOT / "conf.py", root / "conf.py")
-    for folder in ("_templates", "_static"):
-        if (ROOT / folder).is_dir():
-            shutil.copytree(ROOT / folder, root / folder, dirs_exist_ok=True)
-    if (ROOT / "locales").is_dir():
-        shutil.copytree(ROOT / "locales", root / "locales", dirs_exist_ok=True)
+    add_project_files(root)
     (root / "index.md").write_text("# テストブログ\n\n```{postlist} 10\n```\n", encoding="utf-8")
     data = root / "data"
     data.mkdir(exist_ok=True)
@@ -146,3 +196,10 @@ def make_site(root: Path, posts: dict[str, str | bytes], registries: dict[str, s
         else:
             path.write_text(content, encoding="utf-8")
     return root
+
+
+def add_project_files(root: Path) -> None:
+    """The project's templates, static files and message catalogs, which every site of the tests uses."""
+    for folder in ("_templates", "_static", "locales"):
+        if (ROOT / folder).is_dir():
+            shutil.copytree(ROOT / folder, root / folder, dirs_exist_ok=True)

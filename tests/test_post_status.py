@@ -6,28 +6,21 @@ import filecmp
 
 import pytest
 
-from .sitebuild import make_site, post, sphinx_build
+from .sitebuild import build_here, root_site
 
 NOW = "2026-11-28T08:30:00+09:00"  # before 09:00 in Japan: still the 27th in UTC
-POSTS = {
-    "posts/2026/published-today.md": post(date="2026-11-28 08:00", h1="今朝の公開記事", tags="[障害対応, PostgreSQL]",
-                                          author="[tanaka, suzuki]"),
-    "posts/2026/plain-date-today.md": post(date="2026-11-28", h1="日付だけの今日の記事"),
-    "posts/2026/offset-date.md": post(date="2026-11-27T23:30:00Z", h1="UTC で書いた記事"),
-    "posts/2026/later-today.md": post(date="2026-11-28 09:00", h1="ひみつの公開予定記事", body="予定の本文 YOTEI-MARKER"),
-    "posts/2026/secret-draft.md": post(extra="draft: true", h1="ひみつの下書き記事", body="下書きの本文 DRAFT-MARKER"),
-}
+# The site is tests/roots/test-status: five posts around NOW, one of them a declared draft.
 HIDDEN = ("secret-draft", "ひみつの下書き記事", "DRAFT-MARKER", "later-today", "ひみつの公開予定記事", "YOTEI-MARKER")
 
 
 @pytest.fixture(scope="module")
 def builds(tmp_path_factory):
     root = tmp_path_factory.mktemp("status")
-    site = make_site(root / "site", POSTS)
+    site = root_site("status", root / "site")
     return {
-        "utc": sphinx_build(site, root / "utc", env={"TZ": "UTC", "TECHBLOG_NOW": NOW}),
-        "tokyo": sphinx_build(site, root / "tokyo", env={"TZ": "Asia/Tokyo", "TECHBLOG_NOW": NOW}),
-        "preview": sphinx_build(site, root / "preview", env={"TZ": "UTC", "TECHBLOG_NOW": NOW}, preview=True),
+        "utc": build_here(site, root / "utc", env={"TZ": "UTC", "TECHBLOG_NOW": NOW}),
+        "tokyo": build_here(site, root / "tokyo", env={"TZ": "Asia/Tokyo", "TECHBLOG_NOW": NOW}),
+        "preview": build_here(site, root / "preview", env={"TZ": "UTC", "TECHBLOG_NOW": NOW}, preview=True),
     }
 
 
