@@ -8,7 +8,7 @@ import pytest
 from bs4 import BeautifulSoup
 
 from .feedcheck import JST_DATE, feed_paths, local_file, read_feed, rfc4287_problems, urls_in
-from .sitebuild import make_site, post, sphinx_build
+from .sitebuild import build_here, make_site, post
 
 BASE = "https://tech.minato-cloud.example/"
 SVG = '<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"><rect width="10" height="10"/></svg>\n'
@@ -133,7 +133,7 @@ def small(tmp_path_factory):
     for day in range(1, 5):
         posts[f"posts/2025/p{day}.md"] = post(date=f"2025-01-0{day}", h1=f"古い記事 {day}")
     site = make_site(root / "site", posts)
-    build = sphinx_build(site, root / "out", "-D", "techblog_feed_length=3")
+    build = build_here(site, root / "out", confoverrides={"techblog_feed_length": "3"})
     assert build.returncode == 0, build.output
     return build
 
@@ -172,11 +172,11 @@ def test_year_archives_announce_no_feed(small):
     assert hrefs == ["atom.xml"]
 
 
-def test_ids_without_feed_id_use_the_host_and_date(tmp_path):
+def test_ids_without_feed_id_use_the_host_and_date(tmp_path, make_app):
     site = make_site(tmp_path / "site", {"posts/2026/hello.md": post(date="2026-01-10 10:00")})
     conf = site / "conf.py"
     conf.write_text(re.sub(r'\n\s*"feed_id": [^\n]*', "", conf.read_text(encoding="utf-8")), encoding="utf-8")
-    build = sphinx_build(site, tmp_path / "out")
+    build = build_here(site, tmp_path / "out", make_app=make_app)
     assert build.returncode == 0, build.output
     entry = read_feed(build.out, "blog/atom.xml").entries[0]
     assert entry.id == "tag:tech.minato-cloud.example,2026-01-10:/posts/2026/hello.html"
