@@ -7,6 +7,7 @@ import re
 import pytest
 
 from .sitebuild import make_site, post, sphinx_build
+from .test_incremental import NOW
 
 # (file, line, what the message must say).  Line 1 also stands for the whole file.
 BAD_POSTS = {
@@ -119,3 +120,17 @@ def test_a_page_where_ablog_writes_its_listings_is_an_error(tmp_path):
     assert build.returncode != 0
     assert "blog.md:1: ERROR: blog/ は記事一覧・タグ・著者ページの自動生成に使う場所" in build.output
     assert "blog/tag/x.md:1: ERROR: blog/ は" in build.output
+
+
+def test_a_wrong_site_identity_is_one_clear_error_naming_each_key(tmp_path):
+    src = make_site(tmp_path / "site", {"posts/2026/a.md": post(date="2026-01-10 10:00", h1="記事 A")})
+    conf = (src / "conf.py").read_text(encoding="utf-8")
+    conf = conf.replace('    "company": "株式会社ミナトクラウド",\n', "").replace('"https://tech.minato-cloud.example/")',
+                                                                               '"tech.minato-cloud.example")')
+    (src / "conf.py").write_text(conf + "\ntechblog_site['colour'] = 'blue'\n", encoding="utf-8")
+    build = sphinx_build(src, tmp_path / "out", env=NOW)
+    assert build.returncode != 0
+    assert "Traceback" not in build.output and "KeyError" not in build.output
+    assert "conf.py:12: ERROR: techblog_site['company'] がありません" in build.output
+    assert "techblog_site['base_url'] （tech.minato-cloud.example）が http(s) の URL ではありません" in build.output
+    assert "techblog_site['colour'] は使われないキーです" in build.output

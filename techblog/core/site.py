@@ -6,14 +6,32 @@ follow from it live here, so every page, feed and link agrees on one identity.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from sphinx.application import Sphinx
 
 from techblog import metadata
+from techblog.core import site_config
+from techblog.core.problems import Problem, report_all
 
 # Sources are the home and other top-level pages, posts and docs; nothing else
 # in the repository (README, tests, caches, the virtualenv) is ever a page.
 INCLUDE = ["*.md", "posts/**", "docs/**"]
 EXCLUDE = ["README.md", "CONTRIBUTING.md", "**/.*", "**/README.md"]
+
+
+def _check(app: Sphinx, config) -> None:
+    """Report what is wrong with ``techblog_site``; the build goes on with stand-ins and fails at the end."""
+    found = site_config.problems_of(config.techblog_site)
+    if not found:
+        return
+    conf = Path(app.confdir) / "conf.py"
+    text = conf.read_text(encoding="utf-8") if conf.is_file() else ""
+    line = next((n for n, row in enumerate(text.splitlines(), 1) if row.startswith("techblog_site")), 0)
+    report_all(app, [Problem("conf.py", line, message) for message in found])
+    raw = config.techblog_site if isinstance(config.techblog_site, dict) else {}
+    config.techblog_site = {"company": "", "title": "", "base_url": "https://example.invalid/",
+                            **{k: v for k, v in raw.items() if not any(f"[{k!r}]" in m for m in found)}}
 
 
 def _apply(app: Sphinx, config) -> None:
@@ -57,5 +75,7 @@ def _apply(app: Sphinx, config) -> None:
 
 def setup(app: Sphinx) -> dict:
     app.add_config_value("techblog_site", {}, "env", types=[dict])
+    app.setup_extension("techblog.core.problems")
+    app.connect("config-inited", _check, priority=50)
     app.connect("config-inited", _apply, priority=100)
     return metadata()
