@@ -55,11 +55,11 @@ def test_post_page_has_article_preview(sample):
     assert int(re.match(r"約(\d+)分", one(found, "twitter:data2")).group(1)) >= 3, "the report is a few thousand characters long"
 
 
-def test_post_without_description_uses_its_excerpt(tmp_path):
-    from .sitebuild import make_site, post, sphinx_build
+def test_post_without_description_uses_its_excerpt(tmp_path, make_app):
+    from .sitebuild import build_here, make_site, post
 
     site = make_site(tmp_path / "site", {"posts/2026/hello.md": post(body="最初の段落が要約になります。\n\n二つ目の段落。\n")})
-    build = sphinx_build(site, tmp_path / "out")
+    build = build_here(site, tmp_path / "out", make_app=make_app)
     assert build.returncode == 0, build.output
     found = metas(build.html("posts/2026/hello.html"))
     assert one(found, "description") == "最初の段落が要約になります。"
