@@ -5,7 +5,7 @@ import re
 import pytest
 from bs4 import BeautifulSoup
 
-from .sitebuild import make_site, post, sphinx_build
+from .sitebuild import build_here, make_site, post
 
 SERIES_PART = "posts/2025/pg16-migration-part2-rehearsal.html"
 DATE = re.compile(r"^\d{4}年\d{1,2}月\d{1,2}日$")
@@ -65,12 +65,12 @@ def test_home_has_tagline_featured_latest_and_the_way_to_older_posts(sample):
     assert [a["href"] for a in home.select(".tb-archives a")] == ["blog/2026.html", "blog/2025.html"]
 
 
-def test_follow_links_are_hidden_when_not_configured(tmp_path):
+def test_follow_links_are_hidden_when_not_configured(tmp_path, make_app):
     site = make_site(tmp_path / "site", {"posts/2026/hello.md": post()})
     conf = site / "conf.py"
     conf.write_text(re.sub(r'"social": \{.*?\},', '"social": {"x": "https://x.com/example"},',
                            conf.read_text(encoding="utf-8"), flags=re.S), encoding="utf-8")
-    build = sphinx_build(site, tmp_path / "out")
+    build = build_here(site, tmp_path / "out", make_app=make_app)
     assert build.returncode == 0, build.output
     kinds = {a["class"][0] for a in soup(build, "index.html").select(".tb-follow a")}
     assert kinds == {"tb-follow__x", "tb-follow__feed"}
@@ -84,7 +84,7 @@ def with_draft(tmp_path_factory):
         "posts/2026/secret.md": post(h1="まだ秘密の下書き", extra="draft: true"),
         "posts/2026/later.md": post(date="2026-12-01 10:00", h1="ずっと先の記事"),
     })
-    build = sphinx_build(site, root / "out", env={"TECHBLOG_NOW": "2026-02-01T00:00:00+09:00"})
+    build = build_here(site, root / "out", env={"TECHBLOG_NOW": "2026-02-01T00:00:00+09:00"})
     assert build.returncode == 0, build.output
     return build
 
