@@ -23,3 +23,10 @@ __version__ = "0.2.0"
 def metadata(env_version: int = 1) -> dict:
     """What every techblog extension's ``setup()`` returns: this package's version, parallel safe."""
     return {"version": __version__, "env_version": env_version, "parallel_read_safe": True, "parallel_write_safe": True}
+
+
+def setup_modules(app, modules: list[str]) -> dict:
+    """A subpackage's ``setup()``: set up each of its modules, in order."""
+    for module in modules:
+        app.setup_extension(module)
+    return metadata()

@@ -7,7 +7,7 @@ when it ends.  Unlike :mod:`techblog.speedups`, these are never switched off:
 without them the site is wrong, not slower.
 """
 
-from techblog import metadata
+from techblog import setup_modules
 
 MODULES = [
     "techblog.compat.ablog",
@@ -18,6 +18,4 @@ MODULES = [
 
 
 def setup(app):
-    for module in MODULES:
-        app.setup_extension(module)
-    return metadata()
+    return setup_modules(app, MODULES)

@@ -1,6 +1,6 @@
 """What writers write and edit: registries (``data/*.yml``), front matter, the post catalog, Japan time."""
 
-from techblog import metadata
+from techblog import setup_modules
 
 MODULES = [
     "techblog.content.registries",
@@ -9,6 +9,4 @@ MODULES = [
 
 
 def setup(app):
-    for module in MODULES:
-        app.setup_extension(module)
-    return metadata()
+    return setup_modules(app, MODULES)

@@ -1,6 +1,6 @@
 """The build's foundation: site settings from ``techblog_site``, writers' problems, what changed between builds."""
 
-from techblog import metadata
+from techblog import setup_modules
 
 MODULES = [
     "techblog.core.site",
@@ -10,6 +10,4 @@ MODULES = [
 
 
 def setup(app):
-    for module in MODULES:
-        app.setup_extension(module)
-    return metadata()
+    return setup_modules(app, MODULES)

@@ -1,6 +1,6 @@
 """How posts travel: Atom feeds, share images and meta tags, sitemap, robots.txt, 404 and redirects, reproducible output."""
 
-from techblog import metadata
+from techblog import setup_modules
 
 MODULES = [
     "techblog.distribution.feeds",
@@ -12,6 +12,4 @@ MODULES = [
 
 
 def setup(app):
-    for module in MODULES:
-        app.setup_extension(module)
-    return metadata()
+    return setup_modules(app, MODULES)

@@ -1,6 +1,6 @@
 """The pages readers see: home, post header and footer, listings and series pages, reading time, related posts, light pages."""
 
-from techblog import metadata
+from techblog import setup_modules
 
 MODULES = [
     "techblog.reader.pages",
@@ -10,6 +10,4 @@ MODULES = [
 
 
 def setup(app):
-    for module in MODULES:
-        app.setup_extension(module)
-    return metadata()
+    return setup_modules(app, MODULES)

@@ -1,6 +1,6 @@
 """Japanese full-text search: a chunked character-bigram index, loaded only on the search page."""
 
-from techblog import metadata
+from techblog import setup_modules
 
 MODULES = [
     "techblog.search.indexer",
@@ -8,6 +8,4 @@ MODULES = [
 
 
 def setup(app):
-    for module in MODULES:
-        app.setup_extension(module)
-    return metadata()
+    return setup_modules(app, MODULES)
