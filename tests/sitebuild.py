@@ -9,7 +9,7 @@ import subprocess
 import sys
 import textwrap
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -22,6 +22,12 @@ class Build:
     out: Path
     returncode: int
     output: str  # stdout and stderr, as the writer sees them
+    doctrees: Path | None = None  # Sphinx's pickled doctrees and environment
+    app: object = field(default=None, repr=False)  # the application, after an in-process build
+
+    def __post_init__(self) -> None:
+        if self.doctrees is None:
+            self.doctrees = self.out / ".doctrees"  # where sphinx-build puts them
 
     def html(self, page: str) -> str:
         return (self.out / page).read_text(encoding="utf-8")
@@ -71,8 +77,11 @@ def build_here(src: Path, out: Path, confoverrides: dict | None = None, env: dic
 
     ``returncode`` is the exit status sphinx-build would give (1 after a warning), ``output``
     the status and warning lines.  *confoverrides* are ``-D`` settings; *env* is set while the
-    build runs.  Pass sphinx.testing's ``make_app`` fixture when a test has one; otherwise the
-    application is cleaned up here as soon as it has built.
+    build runs.  With sphinx.testing's ``make_app`` fixture, the application (``Build.app``) is
+    kept as it is until the test ends, for a test's only build: Sphinx's global state (docutils
+    nodes and directives, translators) is reset only when an application is cleaned up, and a
+    second application before that warns of every node registered again.  Without it, the
+    application is cleaned up as soon as it has built (as sphinx-build's docutils_namespace does).
     """
     from sphinx._cli.util.errors import strip_escape_sequences
     from sphinx.testing.util import SphinxTestApp
@@ -87,7 +96,7 @@ def build_here(src: Path, out: Path, confoverrides: dict | None = None, env: dic
             if make_app is None:
                 app.cleanup()
     output = strip_escape_sequences(app.status.getvalue() + app.warning.getvalue())
-    return Build(src, Path(app.outdir), app.statuscode, output)
+    return Build(src, Path(app.outdir), app.statuscode, output, Path(app.doctreedir), app)
 
 
 def root_site(name: str, dest: Path) -> Path:

@@ -2,25 +2,21 @@
 
 from __future__ import annotations
 
-import json
+import pickle
 from pathlib import Path
 
-from .sitebuild import build_in_process, make_site, sphinx_build
+import techblog.speedups.untranslated as untranslated
+
+from .sitebuild import build_here, make_site, sphinx_build
 from .sitebuild import post as post_source
 from .test_incremental import NOW, assert_same_site
 
-LOOKED_UP = """
-import techblog.speedups.untranslated as untranslated
-if sys.argv[3] == "looked-up":
-    untranslated._catalog_found = lambda transform: True  # Sphinx's transforms run as they are
-"""
-PROGRESS = """
-import json, pickle
-from pathlib import Path
-doctrees = Path(sys.argv[2], ".doctrees")
-print(json.dumps({p.relative_to(doctrees).as_posix(): pickle.loads(p.read_bytes()).get("translation_progress")
-                  for p in doctrees.rglob("*.doctree")}))
-"""
+
+def progress_of(build) -> dict:
+    """Each page's translation progress, as its pickled doctree holds it."""
+    return {p.relative_to(build.doctrees).as_posix(): pickle.loads(p.read_bytes()).get("translation_progress")
+            for p in build.doctrees.rglob("*.doctree")}
+
 
 POSTS = {
     "posts/2026/a.md": post_source(date="2026-01-10 10:00", h1="記事 A", body="## 節\n\n本文です。\n"),
@@ -28,12 +24,16 @@ POSTS = {
 }
 
 
-def test_pages_without_a_catalog_are_the_pages_sphinx_makes(tmp_path):
+def test_pages_without_a_catalog_are_the_pages_sphinx_makes(tmp_path, monkeypatch):
     src = make_site(tmp_path / "site", POSTS)
     builds, progress = {}, {}
     for kind in ("looked-up", "short-cut"):
-        builds[kind] = build_in_process(src, tmp_path / kind, kind, before=LOOKED_UP, after=PROGRESS, env=NOW)
-        progress[kind] = json.loads(builds[kind].output.splitlines()[-1])
+        with monkeypatch.context() as patch:
+            if kind == "looked-up":
+                patch.setattr(untranslated, "_catalog_found", lambda transform: True)  # Sphinx's transforms run as they are
+            builds[kind] = build_here(src, tmp_path / kind, env=NOW)
+        assert builds[kind].returncode == 0, builds[kind].output
+        progress[kind] = progress_of(builds[kind])
     assert progress["short-cut"] == progress["looked-up"]
     assert progress["short-cut"]["posts/2026/a.doctree"] == {"total": 0, "translated": 0}
     assert_same_site(builds["short-cut"], builds["looked-up"])
