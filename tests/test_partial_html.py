@@ -2,45 +2,41 @@
 
 from __future__ import annotations
 
-import json
-
 from docutils import nodes
 from sphinx import addnodes
-
-from techblog.speedups.partial_html import fast_parts
-
-from .sitebuild import build_in_process, make_site
-from .sitebuild import post as post_source
-from .test_incremental import NOW
-
-# Builds the site, then renders every page's title and table of contents both ways.
-COMPARE = """
-import json
 from sphinx.builders.html import StandaloneHTMLBuilder
 from sphinx.environment.adapters.toctree import document_toc
+
 from techblog.speedups.partial_html import fast_parts
-sphinx_render = StandaloneHTMLBuilder.render_partial  # Sphinx's own again: the build's replacements are undone
-assert not hasattr(sphinx_render, "__wrapped__")
-counts = {"fast": [], "sphinx": [], "different": []}
-for docname in sorted(app.env.found_docs):
-    for node in (app.env.longtitles.get(docname), document_toc(app.env, docname, app.builder.tags)):
-        if node is None:
-            continue
-        fast = fast_parts(node.deepcopy())
-        expected = sphinx_render(app.builder, node.deepcopy())
-        if fast is None:
-            counts["sphinx"].append([docname, node.tagname])
-        elif fast == expected:
-            counts["fast"].append([docname, node.tagname])
-        else:
-            counts["different"].append([docname, fast, expected])
-print(json.dumps(counts))
-"""
+
+from .sitebuild import build_here, make_site
+from .sitebuild import post as post_source
+from .test_incremental import NOW
 
 TRICKY = """"引用" と 'single' -- a < b & c > d @example 🚀"""
 
 
-def test_fast_titles_and_tables_of_contents_equal_sphinxs(tmp_path):
+def compare(app) -> dict[str, list]:
+    """Every page's title and table of contents rendered both ways, after the build."""
+    sphinx_render = StandaloneHTMLBuilder.render_partial  # Sphinx's own again: the build's replacements are undone
+    assert not hasattr(sphinx_render, "__wrapped__")
+    counts = {"fast": [], "sphinx": [], "different": []}
+    for docname in sorted(app.env.found_docs):
+        for node in (app.env.longtitles.get(docname), document_toc(app.env, docname, app.builder.tags)):
+            if node is None:
+                continue
+            fast = fast_parts(node.deepcopy())
+            expected = sphinx_render(app.builder, node.deepcopy())
+            if fast is None:
+                counts["sphinx"].append([docname, node.tagname])
+            elif fast == expected:
+                counts["fast"].append([docname, node.tagname])
+            else:
+                counts["different"].append([docname, fast, expected])
+    return counts
+
+
+def test_fast_titles_and_tables_of_contents_equal_sphinxs(tmp_path, make_app):
     src = make_site(tmp_path / "site", {
         "posts/2026/a.md": post_source(date="2026-01-10 10:00", h1=f"記事 {TRICKY}", body=f"""\
             ## 背景 {TRICKY}
@@ -57,8 +53,9 @@ def test_fast_titles_and_tables_of_contents_equal_sphinxs(tmp_path):
         "posts/2026/b.md": post_source(date="2026-02-10 10:00", h1="見出しのない記事"),
         "posts/2026/c.md": post_source(date="2026-03-10 10:00", h1="平らな目次", body="## 一\n\n本文。\n\n## 二\n\n本文。\n"),
     })
-    build = build_in_process(src, tmp_path / "out", after=COMPARE, env=NOW)
-    counts = json.loads(build.output.strip().splitlines()[-1])
+    build = build_here(src, tmp_path / "out", env=NOW, make_app=make_app)
+    assert build.returncode == 0, build.output
+    counts = compare(build.app)
     assert counts["different"] == [], counts
     # Every title, and the tables of contents of the pages without code in a heading.
     assert len(counts["fast"]) == 9
