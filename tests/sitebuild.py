@@ -72,8 +72,10 @@ def environment(env: dict | None):
 
 
 def build_here(src: Path, out: Path, confoverrides: dict | None = None, env: dict | None = None,
-               preview: bool = False, make_app=None) -> Build:
+               preview: bool = False, make_app=None, reread: bool = True) -> Build:
     """Build *src* in this process as ``sphinx_build(src, out)`` does (``-E -W``): into ``out/html``.
+
+    ``reread=False`` keeps the environment saved in *out* by the last build there (an incremental build).
 
     ``returncode`` is the exit status sphinx-build would give (1 after a warning), ``output``
     the status and warning lines.  *confoverrides* are ``-D`` settings; *env* is set while the
@@ -88,7 +90,7 @@ def build_here(src: Path, out: Path, confoverrides: dict | None = None, env: dic
 
     overrides = {**(confoverrides or {}), **({"techblog_preview": "1"} if preview else {})}
     with environment(env):
-        app = (make_app or SphinxTestApp)("html", srcdir=src, builddir=out, freshenv=True, warningiserror=True,
+        app = (make_app or SphinxTestApp)("html", srcdir=src, builddir=out, freshenv=reread, warningiserror=True,
                                           confoverrides=overrides)
         try:
             app.build()
@@ -104,30 +106,6 @@ def root_site(name: str, dest: Path) -> Path:
     shutil.copytree(ROOTS / f"test-{name}", dest)
     add_project_files(dest)
     return dest
-
-
-# Builds sys.argv[1] into sys.argv[2] inside the script's own process (see build_in_process).
-_BUILD_HERE = """
-from sphinx.application import Sphinx
-app = Sphinx(sys.argv[1], sys.argv[1], sys.argv[2], sys.argv[2] + "/.doctrees", "html",
-             status=None, warning=sys.stderr, freshenv=True, warningiserror=True)
-app.build()
-"""
-
-
-def build_in_process(src: Path, out: Path, variant: str = "", before: str = "", after: str = "",
-                     env: dict | None = None) -> Build:
-    """Build *src* in a new Python process that runs *before* first and *after* last.
-
-    The scripts see ``sys.argv[3] == variant``: a test builds the same site
-    with a seam on and off this way.  ``Build.output`` is what *after* printed.
-    """
-    script = "import sys\n" + before + _BUILD_HERE + after
-    full_env = {**os.environ, "PYTHONHASHSEED": "0", **(env or {})}
-    proc = subprocess.run([sys.executable, "-c", script, str(src), str(out), variant], capture_output=True,
-                          text=True, cwd=ROOT, env=full_env, timeout=600)
-    assert proc.returncode == 0, proc.stderr
-    return Build(src, out, proc.returncode, proc.stdout)
 
 
 AUTHORS = """\

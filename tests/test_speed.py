@@ -20,10 +20,10 @@ from docutils import frontend, nodes
 from techblog.content import posts
 from techblog.reader import related
 from techblog.reader.pages import Fields
-from techblog.speedups import ablog_posts, frontmatter_yaml
+from techblog.speedups import ablog_posts, frontmatter_yaml, layout_fragments, template_cache
 from techblog.speedups.theme import _lists_page_toc, _UrlTemplate
 
-from .sitebuild import ROOT, build_in_process, make_site, sphinx_build
+from .sitebuild import ROOT, build_here, make_site, sphinx_build
 from .sitebuild import post as post_source
 from .test_incremental import NOW, assert_same_site, outputs
 
@@ -199,23 +199,19 @@ def test_related_lists_kept_after_a_change_are_the_ones_computed_again():
 
 
 
-SANDBOXED = """
-import techblog.speedups.template_cache as template_cache
-if sys.argv[3] == "sandboxed":
-    template_cache.SandboxedEnvironment = type(None)  # nothing matches: Sphinx's sandbox stays
-"""
-
-
-def test_pages_rendered_without_the_sandbox_are_the_pages_rendered_in_it(tmp_path):
+def test_pages_rendered_without_the_sandbox_are_the_pages_rendered_in_it(tmp_path, monkeypatch):
     src = make_site(tmp_path / "site", {
         "posts/2026/a.md": post_source(date="2026-01-10 10:00", h1="記事 A & <B>", body="本文と `code` と **強調**。"),
         "posts/2026/b.md": post_source(date="2026-02-10 10:00", h1="記事 B", tags="[PostgreSQL]", author="suzuki"),
     })
     builds, environments = {}, {}
     for kind in ("sandboxed", "plain"):
-        builds[kind] = build_in_process(src, tmp_path / kind, kind, before=SANDBOXED, env=NOW,
-                                        after="print(type(app.builder.templates.environment).__name__)")
-        environments[kind] = builds[kind].output.strip()
+        with monkeypatch.context() as sandboxed:
+            if kind == "sandboxed":
+                sandboxed.setattr(template_cache, "SandboxedEnvironment", type(None))  # nothing matches: it stays
+            builds[kind] = build_here(src, tmp_path / kind, env=NOW)
+        assert builds[kind].returncode == 0, builds[kind].output
+        environments[kind] = type(builds[kind].app.builder.templates.environment).__name__
     assert environments == {"sandboxed": "SandboxedEnvironment", "plain": "Environment"}
     assert len(outputs(builds["plain"])) > 20
     assert_same_site(builds["plain"], builds["sandboxed"])
@@ -466,14 +462,7 @@ def test_default_docutils_settings_are_made_once_and_given_fresh(monkeypatch):
     assert made == [(instance,)]  # an instance is not cached: it may carry its own settings_spec
 
 
-KEPT_FRAGMENTS = """
-import techblog.speedups.layout_fragments as layout_fragments
-if sys.argv[3] == "rendered":
-    layout_fragments.FRAGMENTS = {}
-"""
-
-
-def test_pages_with_the_sidebar_kept_per_folder_are_the_pages_rendering_it(tmp_path):
+def test_pages_with_the_sidebar_kept_per_folder_are_the_pages_rendering_it(tmp_path, monkeypatch):
     src = make_site(tmp_path / "site", {
         "posts/2025/a.md": post_source(date="2025-12-10 10:00", h1="記事 A"),
         "posts/2026/b.md": post_source(date="2026-01-10 10:00", h1="記事 B", tags="[PostgreSQL]", author="suzuki"),
@@ -481,8 +470,12 @@ def test_pages_with_the_sidebar_kept_per_folder_are_the_pages_rendering_it(tmp_p
         # With sections: a page table of contents, and its button in the top bar.
         "posts/2026/d.md": post_source(date="2026-03-10 10:00", h1="記事 D", body="## 一\n\n本文。\n\n## 二\n\n本文。\n"),
     })
-    builds = {kind: build_in_process(src, tmp_path / kind, kind, before=KEPT_FRAGMENTS, env=NOW)
-              for kind in ("rendered", "kept")}
+    builds = {"kept": build_here(src, tmp_path / "kept", env=NOW)}
+    with monkeypatch.context() as rendered:
+        rendered.setattr(layout_fragments, "FRAGMENTS", {})
+        builds["rendered"] = build_here(src, tmp_path / "rendered", env=NOW)
+    for build in builds.values():
+        assert build.returncode == 0, build.output
     # Listings link to themselves from the sidebar ("#"): they must not take a post's sidebar.
     assert '<a href="#">すべての記事</a>' in builds["kept"].html("blog.html")
     assert '<a href="../../blog.html">すべての記事</a>' in builds["kept"].html("posts/2026/c.html")

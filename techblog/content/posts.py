@@ -24,6 +24,7 @@ import os
 import pickle
 import re
 from collections import defaultdict
+from collections.abc import Callable
 from pathlib import Path, PurePosixPath
 
 from ablog.post import PostNode, _update_post_node
@@ -211,9 +212,14 @@ class InjectPost(SphinxTransform):
     """Give a post its ablog node, made from the checked front matter."""
 
     default_priority = 210
+    catalog: Callable[[], Catalog]  # this build's (SphinxTransform.app is deprecated since Sphinx 9)
+
+    @classmethod
+    def for_build(cls, app: Sphinx) -> type[InjectPost]:
+        return type(cls.__name__, (cls,), {"catalog": staticmethod(lambda: of(app))})
 
     def apply(self) -> None:
-        meta = of(self.app).all.get(self.env.docname)
+        meta = self.catalog().all.get(self.env.docname)
         if meta is None:
             return
         first = next(self.document.findall(nodes.section), None)  # not a walk of the whole page
@@ -229,7 +235,7 @@ class InjectPost(SphinxTransform):
         }, [meta.date.replace(tzinfo=None).isoformat(sep=" ")])
         node["excerpt"] = self.config.post_auto_excerpt
         first.append(node)
-        status = of(self.app).status(self.env.docname)
+        status = self.catalog().status(self.env.docname)
         if status in STATUS_LABELS:
             first.insert(1, _banner(status, meta))
 
@@ -257,6 +263,6 @@ def setup(app: Sphinx) -> dict:
     app.add_config_value("techblog_preview", False, "env", types=[bool, int, str])
     app.connect("config-inited", _config_inited, priority=500)
     app.connect("source-read", _title_as_heading)
-    app.add_transform(InjectPost)
+    app.add_transform(InjectPost.for_build(app))
     app.connect("doctree-read", _set_update_date, priority=600)
     return metadata()
