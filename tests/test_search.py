@@ -13,7 +13,7 @@ from techblog.search import indexer as search
 from techblog.search import text as search_text
 
 from .browser import StaticServer
-from .sitebuild import make_site, post, sphinx_build
+from .sitebuild import build_here, make_site, post
 
 # (query, page that must be in the top 3). Against the shipped sample site.
 SAMPLE_QUERIES = [
@@ -94,7 +94,7 @@ FIXTURE_NOTHING = ["ペンギン作戦", "カピバラ作戦"]
 @pytest.fixture(scope="session")
 def fixture_site(tmp_path_factory):
     root = make_site(tmp_path_factory.mktemp("search") / "site", FIXTURE_POSTS)
-    build = sphinx_build(root, root / "_build" / "html", env={"TECHBLOG_NOW": "2026-06-01T10:00:00+09:00"})
+    build = build_here(root, root / "_build", env={"TECHBLOG_NOW": "2026-06-01T10:00:00+09:00"})
     assert build.returncode == 0, build.output
     server = StaticServer(build.out)
     yield build, server.url
@@ -244,7 +244,7 @@ def test_index_holds_published_posts_and_docs_only(sample, fixture_site):
 
 def test_preview_builds_drafts_but_does_not_index_them(tmp_path):
     root = make_site(tmp_path / "site", {k: v for k, v in FIXTURE_POSTS.items() if "draft" in k or "know" in k})
-    build = sphinx_build(root, tmp_path / "out", preview=True, env={"TECHBLOG_NOW": "2026-06-01T10:00:00+09:00"})
+    build = build_here(root, tmp_path / "out", preview=True, env={"TECHBLOG_NOW": "2026-06-01T10:00:00+09:00"})
     assert build.returncode == 0, build.output
     assert build.exists("posts/2026/secret-draft.html")
     text = "".join(p.read_text("utf-8") for p in (build.out / "_search").rglob("*.json"))

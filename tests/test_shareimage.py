@@ -9,7 +9,7 @@ from PIL import Image
 
 from techblog.distribution import shareimage
 
-from .sitebuild import make_site, post, sphinx_build
+from .sitebuild import build_here, make_site, post
 
 BLOG = "ミナトクラウド エンジニアブログ"
 LONG_TITLE = ("「湊 SRE 勉強会 #1」開催レポート：オンコールの負荷をどう減らすか、"
@@ -100,7 +100,7 @@ def test_front_matter_image_overrides_the_card(tmp_path):
         "posts/2026/with-image.md": post(extra="image: images/own.png"),
         "posts/2026/plain.md": post(h1="普通の記事"),
     })
-    build = sphinx_build(site, tmp_path / "out")
+    build = build_here(site, tmp_path / "out")
     assert build.returncode == 0, build.output
     assert (build.out / "_social/posts/2026/with-image.png").read_bytes() == own.getvalue()
     html = build.html("posts/2026/with-image.html")
@@ -115,18 +115,18 @@ def test_cards_are_drawn_again_only_when_what_they_show_changes(tmp_path):
         "posts/2026/first.md": post(h1="最初の記事"),
         "posts/2026/second.md": post(h1="二つ目の記事"),
     })
-    out = tmp_path / "out"
-    assert (build := sphinx_build(site, out)).returncode == 0, build.output
+    assert (build := build_here(site, tmp_path / "out")).returncode == 0, build.output
+    out = build.out
     first, second = out / "_social/posts/2026/first.png", out / "_social/posts/2026/second.png"
     stamps = {card: card.stat().st_mtime_ns for card in (first, second)}
     old_second = second.read_bytes()
 
     (site / "posts/2026/second.md").write_text(post(h1="二つ目の記事（改題）"), encoding="utf-8")
-    assert (build := sphinx_build(site, out, reread=False)).returncode == 0, build.output
+    assert (build := build_here(site, tmp_path / "out", reread=False)).returncode == 0, build.output
     assert first.stat().st_mtime_ns == stamps[first], "an unchanged card was drawn again"
     assert second.read_bytes() != old_second, "the retitled post kept its old card"
     assert png(second.read_bytes()).text[shareimage.KEY] == shareimage.card_key("二つ目の記事（改題）", ["田中 太郎"], "ミナトクラウド エンジニアブログ")
 
     first.unlink()
-    assert (build := sphinx_build(site, out, reread=False)).returncode == 0, build.output
+    assert (build := build_here(site, tmp_path / "out", reread=False)).returncode == 0, build.output
     assert first.is_file(), "a card deleted from the output was not drawn again"

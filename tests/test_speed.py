@@ -235,7 +235,7 @@ def test_a_pages_own_myst_options_apply_to_that_page_only(tmp_path):
         "docs/b.md": page.format(meta, "B", "B"),
         "docs/c.md": page.format("", "C", "C"),
     })
-    build = sphinx_build(src, tmp_path / "out", env=NOW)
+    build = build_here(src, tmp_path / "out", env=NOW)
     assert build.returncode == 0, build.output
     tag = '<meta content="ページごとの設定" name="keywords" />'
     assert tag in build.html("docs/b.html")
@@ -369,12 +369,12 @@ def test_a_label_taken_out_of_a_page_is_gone_after_an_incremental_build(tmp_path
     orphan = "---\norphan: true\n---\n"
     docs = {"docs/a.md": orphan + "# A\n\n(shared-label)=\n## 見出し\n", "docs/b.md": orphan + "# B\n\n{ref}`shared-label`\n"}
     src = make_site(tmp_path / "site", docs)
-    first = sphinx_build(src, tmp_path / "out", reread=False)
+    first = build_here(src, tmp_path / "out", reread=False)
     assert first.returncode == 0, first.output
     assert "shared-label" not in first.output
     (src / "docs/a.md").write_text(orphan + "# A\n\n## 見出し\n", encoding="utf-8")
     (src / "docs/b.md").write_text(orphan + "# B\n\n{ref}`shared-label`\n\n書き足し\n", encoding="utf-8")
-    second = sphinx_build(src, tmp_path / "out", reread=False)
+    second = build_here(src, tmp_path / "out", reread=False)
     assert "shared-label" in second.output  # the reference no longer resolves: the label was cleared
 
 
@@ -394,7 +394,7 @@ def test_the_page_toc_shows_exactly_when_the_page_has_sections(tmp_path):
     sections = post_source(date="2026-01-10 10:00", h1="節のある記事", body="本文。\n\n## 一つ目の節\n\n本文。\n")
     src = make_site(tmp_path / "site", {"posts/2026/a.md": sections,
                                         "posts/2026/b.md": post_source(date="2026-01-11 10:00", h1="節のない記事")})
-    build = sphinx_build(src, tmp_path / "out", env=NOW)
+    build = build_here(src, tmp_path / "out", env=NOW)
     assert build.returncode == 0, build.output
     with_sections, without = build.html("posts/2026/a.html"), build.html("posts/2026/b.html")
     assert 'id="pst-page-toc-nav"' in with_sections and "一つ目の節" in with_sections
@@ -408,7 +408,7 @@ def test_an_overridden_page_toc_template_is_still_checked_for_emptiness(tmp_path
     src = make_site(tmp_path / "site", {"posts/2026/a.md": post_source(
         date="2026-01-10 10:00", body="本文。\n\n## 節\n\n本文。\n")})
     (src / "_templates" / "page-toc.html").write_text("{#- renders nothing -#}\n", encoding="utf-8")
-    build = sphinx_build(src, tmp_path / "out", env=NOW)
+    build = build_here(src, tmp_path / "out", env=NOW)
     assert build.returncode == 0, build.output
     # An empty secondary sidebar item is dropped by the theme's check: no sidebar for it at all.
     assert "bd-sidebar-secondary" not in build.html("posts/2026/a.html")

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import techblog.speedups.untranslated as untranslated
 
-from .sitebuild import build_here, make_site, sphinx_build
+from .sitebuild import build_here, make_site
 from .sitebuild import post as post_source
 from .test_incremental import NOW, assert_same_site
 
@@ -54,6 +54,6 @@ def test_a_page_with_a_catalog_is_still_translated(tmp_path):
     messages = Path(src, "locales", "ja", "LC_MESSAGES")
     messages.mkdir(parents=True, exist_ok=True)
     (messages / "posts.po").write_text(PO, encoding="utf-8")  # the domain of every page under posts/
-    build = sphinx_build(src, tmp_path / "out", env=NOW)
+    build = build_here(src, tmp_path / "out", env=NOW)
     assert build.returncode == 0, build.output
     assert "翻訳された本文です。" in build.html("posts/2026/a.html")

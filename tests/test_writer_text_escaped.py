@@ -14,7 +14,7 @@ from bs4 import BeautifulSoup
 from lxml import etree
 
 from .browser import PageWatch, StaticServer
-from .sitebuild import make_site, post, sphinx_build
+from .sitebuild import build_here, make_site, post
 
 TITLE = "<img src=x onerror=alert(1)>"
 DESCRIPTION = "<script>alert(2)</script> の説明"
@@ -33,7 +33,7 @@ def site(tmp_path_factory):
         "posts/2026/xss.md": post(title=f"'{TITLE}'", h1=None, tags="[危険]", extra=f"description: '{DESCRIPTION}'", body="本文です。\n"),
         "posts/2026/plain.md": post(h1="普通の記事", date="2026-01-05 10:00"),
     }
-    build = sphinx_build(make_site(root / "site", posts, registries=REGISTRIES), root / "out")
+    build = build_here(make_site(root / "site", posts, registries=REGISTRIES), root / "out")
     assert build.returncode == 0, build.output
     return build
 
