@@ -3,18 +3,22 @@
 - Post dates: ablog compares dates with ``TOMORROW``, computed once at import in
   the build machine's local zone, and makes later posts drafts.  Whether a post
   is published is decided by :mod:`techblog.content.posts` in Japan time, so ablog's
-  cut-off is lifted.
+  cut-off is lifted (the cut-off's day error is ablog issue #94).  Remove when
+  ablog takes "now" and its zone from the configuration.
 - Pages of authors, categories and tags: ablog names them by ``slugify(name)``,
   which mangles Japanese (データベース -> テータヘース) and lets パス/バス, C++/C#,
   AWS/aws overwrite each other's page with no warning.  Collections are made here
-  from the registries, with their ASCII slugs and Japanese labels.
+  from the registries, with their ASCII slugs and Japanese labels.  Remove
+  when ablog lets a site give each collection its own slug and label.
 - Feeds: ablog writes naive dates in the machine's zone, the build time as the
   feed's ``<updated>``, only the last author, relative links and every post;
   :mod:`techblog.distribution.feeds` writes them instead, so ablog's writer is turned off
-  (``blog_feed_templates = {}``).
+  (``blog_feed_templates = {}``).  Stays while any of the four holds for
+  ablog's ``generate_atom_feeds``.
 - Front matter: ablog's ``CheckFrontMatter`` reads YAML lists as escaped JSON
   (ablog issue #244 and myst-parser's ``dict_to_fm_field_list``); posts are
   recognised by :mod:`techblog.content.posts` instead and ``blog_post_pattern`` stays empty.
+  Remove when ablog reads front matter lists as lists.
 - Shared state: ablog keeps everything it knows in one class-level dict
   (``ablog.blog.Blog._dict``), filled by the first application that asks, so
   a second build in the same process (a live preview, the tests) saw the first

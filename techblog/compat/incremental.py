@@ -12,11 +12,12 @@ page's ``postlist`` and every listing stay stale until a full build.  Here:
   home page, documents with a ``postlist``, the posts whose previous/next,
   series or related posts include a changed post or are no longer the same,
   and every page when a sidebar lists posts (``techblog_listing_templates``)
-  or the set of series changes;
+  or the set of series changes.  Remove when ablog reports its outdated
+  pages through ``env-get-outdated``;
 - each of ablog's collection pages (``blog/*``) is written only when the posts
   it lists or their listing keys changed, when the configuration or a template
   changed, or when it is missing; otherwise the file of the previous build is
-  already what a clean build would write;
+  already what a clean build would write.  Remove with the item above;
 - ablog declares ``parallel_read_safe = False`` because nothing merges
   ``env.ablog_posts`` across read workers (ablog PR #330, unmerged).
   It is merged here, so ``-j auto`` reads in parallel;
@@ -24,7 +25,8 @@ page's ``postlist`` and every listing stay stale until a full build.  Here:
   a page again when a page it links to was changed or removed, so the link text
   (a title) went stale and a link to a deleted page went unnoticed.  The pages
   each page links to are kept, and a page linking to a page read again or
-  removed is written again (and its links checked again).
+  removed is written again (and its links checked again).  Remove when
+  Sphinx tracks these dependencies itself (it does not in 9.0).
 """
 
 from __future__ import annotations
