@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import fcntl
+
 import pytest
 
 from .browser import CHROMIUM_ARGS, PageWatch, StaticServer, chromium_path
@@ -16,12 +18,22 @@ def rootdir():
 
 
 @pytest.fixture(scope="session")
-def sample(tmp_path_factory) -> Build:
-    """The shipped sample site, built once for the whole session as production builds it."""
-    out = tmp_path_factory.mktemp("sample") / "html"
-    build = sphinx_build(ROOT, out)
-    assert build.returncode == 0, build.output
-    return build
+def sample(tmp_path_factory, worker_id) -> Build:
+    """The shipped sample site, built once for the whole run as production builds it (tests only read it).
+
+    The pytest-xdist workers of one run share it: the first to ask builds it, the others wait for it.
+    """
+    shared = tmp_path_factory.getbasetemp()
+    if worker_id != "master":
+        shared = shared.parent  # this run's folder, above each worker's own
+    folder = shared / "sample"
+    with open(shared / "sample.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not (folder / "output.txt").is_file():
+            build = sphinx_build(ROOT, folder / "html")
+            assert build.returncode == 0, build.output
+            (folder / "output.txt").write_text(build.output, encoding="utf-8")
+    return Build(ROOT, folder / "html", 0, (folder / "output.txt").read_text(encoding="utf-8"))
 
 
 @pytest.fixture(scope="session")

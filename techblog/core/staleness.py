@@ -9,7 +9,8 @@
 - A page whose source is deleted, or a post that goes back to being a draft,
   leaves its HTML (and its copied source) in the output: Sphinx never deletes
   what it wrote.  They are removed at the end of the build, so the output holds
-  what a build into an empty folder would.
+  what a build into an empty folder would (what other extensions write for a
+  page, they remove for the pages :func:`removed_docs` lists).
   The pages of each build are listed in the doctree folder, so this works even
   when Sphinx starts from a fresh environment.
 - A problem found while reading a page (a safety finding, a broken link, any
@@ -29,7 +30,6 @@ from sphinx.application import Sphinx
 
 from techblog import metadata
 from techblog.core.perbuild import PerBuild
-from techblog.distribution import shareimage
 
 PACKAGE = Path(__file__).resolve().parents[1]  # the whole techblog package
 
@@ -81,7 +81,6 @@ def _delete_removed_outputs(app: Sphinx, exception) -> None:
     for docname in sorted(removed_docs(app) - set(app.env.found_docs)):
         targets = [out / app.builder.get_target_uri(docname)]
         targets += (out / "_sources").glob(f"{docname}.*")
-        targets += (out / shareimage.FOLDER).glob(f"{docname}.*")  # a post's own share image
         for target in targets:
             if target.is_file():
                 target.unlink()

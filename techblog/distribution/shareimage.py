@@ -38,6 +38,7 @@ from sphinx.application import Sphinx
 
 from techblog import metadata
 from techblog.content import posts, registries
+from techblog.core import staleness
 from techblog.core.perbuild import PerBuild
 from techblog.core.problems import Problem, report
 
@@ -352,6 +353,17 @@ def _finish(app: Sphinx, exception) -> None:
         cards.finish(app)
 
 
+def _delete_removed_cards(app: Sphinx, exception) -> None:
+    """A deleted post's share image goes with its page (techblog.core.staleness removes the page)."""
+    if exception is not None or app.builder.format != "html":
+        return
+    folder = Path(app.builder.outdir, FOLDER)
+    for docname in sorted(staleness.removed_docs(app) - set(app.env.found_docs)):
+        for card in folder.glob(f"{docname}.*"):
+            if card.is_file():
+                card.unlink()
+
+
 def main(argv: list[str]) -> int:
     """Draw the cards listed in a jobs file: {output path: {title, authors, blog}}."""
     # The build waits for the cards only at its end, but for the safety check (after reading)
@@ -367,10 +379,12 @@ def main(argv: list[str]) -> int:
 
 def setup(app: Sphinx) -> dict:
     app.setup_extension("techblog.content.posts")
+    app.setup_extension("techblog.core.staleness")
     app.connect("builder-inited", _start)
     app.connect("html-collect-pages", _copy_own_images)
     # Before techblog.core.problems turns reported problems into a failed build (900).
     app.connect("build-finished", _finish, priority=850)
+    app.connect("build-finished", _delete_removed_cards)
     return metadata()
 
 
