@@ -99,10 +99,10 @@ def test_header_controls_work_though_bootstrap_loads_only_when_reached_for(page)
     page.mouse.move(640, 600)  # the book theme keeps a hovered header menu open
     expect(modes).to_be_hidden()
 
-    # The download menu by keyboard, and the tooltips Bootstrap makes of the titles.
-    page.locator(".dropdown-download-buttons > button").focus()
+    # The same menu by keyboard, and the tooltips Bootstrap makes of the titles.
+    page.locator(".theme-switch-button").focus()
     page.keyboard.press("Enter")
-    expect(page.locator(".dropdown-download-buttons .dropdown-menu")).to_be_visible()
+    expect(modes).to_be_visible()
     page.keyboard.press("Escape")
     page.locator(".btn-fullscreen-button").hover()
     expect(page.locator(".tooltip")).to_have_text("全画面モード")
@@ -117,13 +117,13 @@ def test_a_menu_opens_on_the_next_tap_when_bootstrap_failed_to_load(page):
     page.route("**/scripts/bootstrap.js*", lambda route: route.abort())
     page.goto(page.site_url + POST)
     page.wait_for_load_state("networkidle")
-    toggle = "document.querySelector('.dropdown-download-buttons > button').click()"
+    toggle = "document.querySelector('.theme-switch-button').click()"
     page.evaluate(toggle)
     page.wait_for_timeout(300)
     assert page.evaluate("window.bootstrap") is None
     page.unroute("**/scripts/bootstrap.js*")
     page.evaluate(toggle)
-    expect(page.locator(".dropdown-download-buttons .dropdown-menu")).to_have_class(re.compile(r"\bshow\b"))
+    expect(page.locator(".theme-switch-container .dropdown-menu")).to_have_class(re.compile(r"\bshow\b"))
     assert uncaught == []
 
 
@@ -170,7 +170,8 @@ def test_page_is_healthy_and_accessible(page, path):
 
 @pytest.mark.parametrize("mode", ["light", "dark"])
 @pytest.mark.parametrize("width", [1280, 375])
-@pytest.mark.parametrize("name,path", [("home", "index.html"), ("post", "posts/2025/pg16-migration-part2-rehearsal.html")])
+@pytest.mark.parametrize("name,path", [("home", "index.html"), ("post", "posts/2025/pg16-migration-part2-rehearsal.html"),
+                                       ("figure", "posts/2026/kubernetes-node-upgrade.html"), ("tag", "blog/tag/sre.html")])
 def test_screenshots(browser, site_url, name, path, width, mode):
     context = browser.new_context(viewport={"width": width, "height": 900}, locale="ja-JP", color_scheme=mode)
     page = context.new_page()

@@ -70,6 +70,9 @@ def _apply(app: Sphinx, config) -> None:
     options.setdefault("use_repository_button", False)
     options.setdefault("path_to_docs", "")
     options.setdefault("show_toc_level", 2)
+    # Its menu offers the page's Markdown source and "print to PDF" under a button labelled
+    # ".md"/".pdf", through an inline handler; a reader prints with the browser's own menu.
+    options.setdefault("use_download_button", False)
     config.html_theme_options = options
 
 

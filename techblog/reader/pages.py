@@ -27,7 +27,8 @@ LATEST_ON_HOME = 10
 EXCERPT_CHARS = 120
 FEED = "blog/atom.xml"
 FOLLOW = (("x", "X"), ("facebook", "Facebook"), ("hatena", "はてなブックマーク"))
-SIDEBARS = ["navbar-logo.html", "search-button-field.html", "sbt-sidebar-nav.html", "techblog/sidebar-blog.html"]
+# No search field: the button in the article's header is the one way to search, at every width.
+SIDEBARS = ["navbar-logo.html", "sbt-sidebar-nav.html", "techblog/sidebar-blog.html"]
 
 def split_title(body: str) -> tuple[str, str]:
     """The rendered body cut after its first ``</h1>`` (the page title)."""
@@ -280,6 +281,9 @@ def _page_context(app: Sphinx, pagename: str, templatename: str, context: dict, 
         context["tb_post"] = post_context(app, pagename)
     if pagename == app.config.root_doc:
         context["tb_home"] = home_context(app)
+        # The home ends with its own ways on (all posts, the archives): the theme's pager would
+        # offer the first page of its table of contents (the docs) as the blog's "next" page.
+        context["theme_show_prev_next"] = False
     if templatename == "ablog/collection.html":
         context["tb_listing"] = listing_context(app, context["collection"])
         # Sphinx's ``title`` and ablog's ``feed_title`` are put in the page as HTML; a label is writer text.
