@@ -18,3 +18,13 @@ for (const summary of document.querySelectorAll(".bd-sidenav details > summary")
   const link = summary.parentElement.parentElement.querySelector(":scope > a");
   summary.setAttribute("aria-label", `「${link ? link.textContent.trim() : "この項目"}」の下位ページを開閉`);
 }
+
+// The theme's header buttons that run a script (full screen), without inline handlers.
+const ACTIONS = {
+  fullscreen: () => window.toggleFullScreen && window.toggleFullScreen(),
+  print: () => window.print(),
+};
+document.addEventListener("click", (event) => {
+  const button = event.target.closest("[data-tb-action]");
+  if (button && ACTIONS[button.dataset.tbAction]) ACTIONS[button.dataset.tbAction]();
+});

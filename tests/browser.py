@@ -89,3 +89,17 @@ def screenshot(page, name: str) -> Path:
     path = ARTIFACTS / f"{name}.png"
     page.screenshot(path=str(path), full_page=True)
     return path
+
+
+def wait_until(page, expression: str, timeout_ms: int = 10000) -> None:
+    """Wait until *expression* is true in the page.
+
+    Not ``page.wait_for_function``: it compiles its predicate in the page, which the site's
+    Content Security Policy (no ``'unsafe-eval'``) refuses; ``evaluate`` runs from outside it.
+    """
+    waited = 0
+    while not page.evaluate(expression):
+        if waited >= timeout_ms:
+            raise AssertionError(f"still false after {timeout_ms} ms: {expression}")
+        page.wait_for_timeout(50)
+        waited += 50

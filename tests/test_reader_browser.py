@@ -6,7 +6,7 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
 
-from .browser import PageWatch, screenshot
+from .browser import PageWatch, screenshot, wait_until
 
 pytestmark = pytest.mark.browser
 
@@ -136,13 +136,13 @@ def test_back_to_top_appears_on_a_phone_once_the_reader_scrolls_back_up(browser,
     page.wait_for_load_state("networkidle")
     page.mouse.move(180, 400)
     page.mouse.wheel(0, 2500)  # the first scroll fetches bootstrap.js, which drives the button
-    page.wait_for_function("window.bootstrap !== undefined")
+    wait_until(page, "window.bootstrap !== undefined")
     back = page.locator("#pst-back-to-top")
     expect(back).to_be_hidden()
     page.mouse.wheel(0, -300)
     expect(back).to_be_visible()
     back.click()
-    page.wait_for_function("window.scrollY === 0")
+    wait_until(page, "window.scrollY === 0")
     context.close()
     assert watch.console_errors == []
 

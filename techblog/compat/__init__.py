@@ -11,6 +11,7 @@ from techblog import setup_modules
 
 MODULES = [
     "techblog.compat.ablog",
+    "techblog.compat.doctools_csp",
     "techblog.compat.incremental",
     "techblog.compat.sphinx_search",
     "techblog.compat.theme",

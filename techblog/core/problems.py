@@ -42,6 +42,11 @@ def report_all(app: Sphinx, problems: list[Problem]) -> None:
         report(app, problem)
 
 
+def paths_reported(app: Sphinx) -> set[str]:
+    """The files with at least one problem so far (a later check may leave them to the first)."""
+    return {problem.path for problem in _reported(app)}
+
+
 def count(app: Sphinx) -> int:
     return len(_reported(app))
 

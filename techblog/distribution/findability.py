@@ -43,7 +43,22 @@ def _configure(app: Sphinx, config) -> None:
         f'<p><a href="{config.notfound_urls_prefix}">トップページへ戻る</a>'
         f'　<a href="{config.notfound_urls_prefix}search.html">サイト内を検索する</a></p>\n',
     }
-    config.redirect_html_template_file = str(REDIRECT_TEMPLATE)
+    config.redirect_html_template_file = str(_redirect_template(app, config.notfound_urls_prefix))
+
+
+def _redirect_template(app: Sphinx, prefix: str) -> Path:
+    """The redirect page's template with the site's path filled in: its script is a file under
+    ``_static`` (no inline script, techblog.safety.csp), found from any folder by its absolute path."""
+    from techblog.safety import csp
+
+    text = REDIRECT_TEMPLATE.read_text(encoding="utf-8")
+    text = text.replace("@STATIC@", prefix.rstrip("/") + "/_static").replace("@CSP@", csp.policy())
+    text = text.replace("@REFERRER@", csp.REFERRER)
+    path = Path(app.doctreedir) / "techblog-redirect.html"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if not path.is_file() or path.read_text(encoding="utf-8") != text:
+        path.write_text(text, encoding="utf-8")
+    return path
 
 
 # -- redirects ------------------------------------------------------------------

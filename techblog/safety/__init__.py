@@ -5,7 +5,8 @@ One module per rule family (:mod:`.secrets`, :mod:`.addresses`, :mod:`.markup`,
 (:mod:`.source`), inline suppressions (:mod:`.suppress`), the project's lists
 (:mod:`.config`, ``data/safety.yml``), safe embeds (:mod:`.embeds`) and the
 Sphinx extension that runs them all on every page that is built
-(:mod:`.extension`).  Writers' documentation: docs/writers-guide/safety.md.
+(:mod:`.extension`), and the Content Security Policy every page carries
+(:mod:`.csp`).  Writers' documentation: docs/writers-guide/safety.md.
 """
 
 from techblog import metadata
@@ -13,4 +14,5 @@ from techblog import metadata
 
 def setup(app):
     app.setup_extension("techblog.safety.extension")
+    app.setup_extension("techblog.safety.csp")
     return metadata()
