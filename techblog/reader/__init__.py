@@ -1,4 +1,4 @@
-"""The pages readers see: home, post header and footer, listings and series pages, reading time, related posts, light pages."""
+"""The pages readers see: home, post header and footer, listings and series pages, reading time, related posts, light pages, code blocks' copy button."""
 
 from techblog import setup_modules
 
@@ -6,6 +6,7 @@ MODULES = [
     "techblog.reader.pages",
     "techblog.reader.reading",
     "techblog.reader.lightpages",
+    "techblog.reader.codeblocks",
 ]
 
 

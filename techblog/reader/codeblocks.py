@@ -1,0 +1,51 @@
+"""Code blocks: a copy button that copies what a reader would type, nothing else.
+
+sphinx-copybutton does it (the ecosystem's choice, kept by the Executable Books
+project, used by the theme's own docs; a real ``<button>``, so the keyboard
+reaches it, and its scripts are files, so the Content Security Policy holds).
+
+What is left out is chosen by Pygments' classes, not by a prompt pattern: in a
+``console``, ``pycon`` or ``ps1con`` block the prompt (``$ ``, ``# ``, ``>>> ``,
+``PS> ``) is a Generic.Prompt span (``.gp``) and the output a Generic.Output
+span (``.go``), and those are removed before copying.  A pattern cannot tell a
+root prompt from a comment: ``# `` as a prompt would turn the comments of a
+``bash`` block into the only lines copied.  Line numbers (``.linenos``) are
+left out too.  Pygments ends each output line's span before its line break;
+the break is moved inside the span, so a removed output line leaves no empty
+line behind (the page looks the same).  Its messages in Japanese:
+:mod:`techblog.compat.copybutton_ja`.
+"""
+
+from __future__ import annotations
+
+import re
+
+from sphinx.application import Sphinx
+
+from techblog import metadata
+
+EXCLUDED = ".linenos, .gp, .go"
+
+
+def _configure(app: Sphinx, config) -> None:
+    config.copybutton_exclude = EXCLUDED
+    config.copybutton_prompt_text = ""  # nothing matched by pattern: see above
+    config.copybutton_only_copy_prompt_lines = False
+
+
+_OUTPUT_LINE = re.compile(r'(<span class="go">[^<]*)</span>\n')
+
+
+def _output_lines_with_their_breaks(app: Sphinx, pagename: str, templatename: str, context: dict, doctree) -> None:
+    body = context.get("body")
+    if body and '<span class="go">' in body:
+        context["body"] = _OUTPUT_LINE.sub("\\1\n</span>", body)
+
+
+def setup(app: Sphinx) -> dict:
+    app.setup_extension("sphinx_copybutton")
+    # Before sphinx-copybutton puts its settings in the page context (config-inited, 500).
+    app.connect("config-inited", _configure, priority=400)
+    app.setup_extension("techblog.compat.copybutton_ja")
+    app.connect("html-page-context", _output_lines_with_their_breaks)
+    return metadata()
