@@ -46,6 +46,10 @@ def handler(event: dict) -> str:
 $ make html
 ```
 
+```python:scripts/check.py
+print("ファイル名つき")
+```
+
 | 項目 | 値 |
 |---|---|
 | 接続数 | 100 |

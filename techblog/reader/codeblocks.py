@@ -10,7 +10,13 @@ What is left out is chosen by Pygments' classes, not by a prompt pattern: in a
 span (``.go``), and those are removed before copying.  A pattern cannot tell a
 root prompt from a comment: ``# `` as a prompt would turn the comments of a
 ``bash`` block into the only lines copied.  Line numbers (``.linenos``) are
-left out too.  Pygments ends each output line's span before its line break;
+left out too.
+
+A fence written as on Zenn and Qiita, ```` ```js:src/app.js ````, is highlighted
+as ``js`` with ``src/app.js`` as its caption (MyST took the whole info string
+as the lexer name: a warning, which fails the build, and no highlighting).
+The caption is the one ``{code-block}``'s ``:caption:`` makes, so both look
+the same.  Pygments ends each output line's span before its line break;
 the break is moved inside the span, so a removed output line leaves no empty
 line behind (the page looks the same).  Its messages in Japanese:
 :mod:`techblog.compat.copybutton_ja`.
@@ -20,7 +26,9 @@ from __future__ import annotations
 
 import re
 
+from docutils import nodes
 from sphinx.application import Sphinx
+from sphinx.transforms import SphinxTransform
 
 from techblog import metadata
 
@@ -31,6 +39,27 @@ def _configure(app: Sphinx, config) -> None:
     config.copybutton_exclude = EXCLUDED
     config.copybutton_prompt_text = ""  # nothing matched by pattern: see above
     config.copybutton_only_copy_prompt_lines = False
+
+
+class FileNameFences(SphinxTransform):
+    """```` ```lang:path ````: highlight as *lang*, with *path* as the block's caption."""
+
+    default_priority = 150  # before Sphinx reads the language (HighlightLanguageTransform, 400)
+
+    def apply(self, **kwargs) -> None:
+        for block in list(self.document.findall(nodes.literal_block)):
+            lexer, colon, path = str(block.get("language", "")).partition(":")
+            if not colon or not lexer:
+                continue
+            block["language"] = lexer
+            path = path.strip()
+            if not path or (isinstance(block.parent, nodes.container) and block.parent.get("literal_block")):
+                continue
+            caption = nodes.caption(path, path, classes=["tb-file-name"])
+            caption.source, caption.line = block.source, block.line
+            wrapper = nodes.container("", classes=["literal-block-wrapper"], literal_block=True)
+            block.replace_self(wrapper)
+            wrapper += [caption, block]
 
 
 _OUTPUT_LINE = re.compile(r'(<span class="go">[^<]*)</span>\n')
@@ -48,4 +77,5 @@ def setup(app: Sphinx) -> dict:
     app.connect("config-inited", _configure, priority=400)
     app.setup_extension("techblog.compat.copybutton_ja")
     app.connect("html-page-context", _output_lines_with_their_breaks)
+    app.add_transform(FileNameFences)
     return metadata()

@@ -1,0 +1,70 @@
+"""Fences as writers type them on Zenn and Qiita, beside MyST's own options: built without a warning."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from .sitebuild import build_here, make_site, post
+
+BODY = """\
+ファイル名つきのフェンスです。
+
+```js:src/app.js
+console.log("こんにちは");
+```
+
+```python:scripts/check_日本語.py
+print(1)
+```
+
+MyST の書き方です。
+
+```{code-block} python
+:caption: MyST のキャプション
+:emphasize-lines: 2
+:linenos:
+
+a = 1
+b = 2
+```
+
+差分です。
+
+```diff
+- old = 1
++ new = 2
+```
+"""
+
+
+@pytest.fixture(scope="module")
+def page(tmp_path_factory):
+    root = tmp_path_factory.mktemp("fences")
+    build = build_here(make_site(root / "site", {"posts/2026/code.md": post(h1="コード", body=BODY)}), root / "out")
+    assert build.returncode == 0, build.output  # -W: no "Pygments lexer name 'js:src/app.js' is not known"
+    assert "lexer" not in build.output
+    return build.html("posts/2026/code.html")
+
+
+def _block_after(page: str, caption: str) -> str:
+    start = page.index(f'caption-text">{caption}</span>')
+    return page[start:page.index("</pre>", start)]
+
+
+def test_a_file_name_fence_is_highlighted_as_its_language_under_its_file_name(page):
+    js = _block_after(page, "src/app.js")
+    assert '<div class="code-block-caption"><span class="tb-file-name caption-text">src/app.js</span>' in page
+    assert "highlight-js" in js and '<span class="nx">console</span>' in js
+    python = _block_after(page, "scripts/check_日本語.py")
+    assert "highlight-python" in python and '<span class="nb">print</span>' in python
+
+
+def test_mysts_own_caption_emphasis_and_line_numbers_still_work(page):
+    block = _block_after(page, "MyST のキャプション")
+    assert "highlight-python" in block and '<span class="hll">' in block and 'class="linenos"' in block
+
+
+def test_a_diff_fence_marks_added_and_removed_lines(page):
+    assert re.search(r'<span class="gd">- old = 1', page) and re.search(r'<span class="gi">\+ new = 2', page)
