@@ -40,12 +40,26 @@ b = 2
 
 
 @pytest.fixture(scope="module")
-def page(tmp_path_factory):
+def build(tmp_path_factory):
     root = tmp_path_factory.mktemp("fences")
-    build = build_here(make_site(root / "site", {"posts/2026/code.md": post(h1="コード", body=BODY)}), root / "out")
+    build = build_here(make_site(root / "site", {"posts/2026/code.md": post(h1="コード", body=BODY),
+                                                "posts/2026/prose.md": post(h1="文章だけ", date="2026-01-11 10:00")}),
+                       root / "out")
     assert build.returncode == 0, build.output  # -W: no "Pygments lexer name 'js:src/app.js' is not known"
     assert "lexer" not in build.output
+    return build
+
+
+@pytest.fixture(scope="module")
+def page(build):
     return build.html("posts/2026/code.html")
+
+
+def test_only_pages_with_code_load_the_copy_button(build, page):
+    for name in ("clipboard.min.js", "copybutton.js", "techblog-copybutton-ja.js", "copybutton.css"):
+        assert f"_static/{name}" in page, name
+        for other in ("posts/2026/prose.html", "index.html", "blog/tag/incident-response.html"):
+            assert f"_static/{name}" not in build.html(other), (name, other)
 
 
 def _block_after(page: str, caption: str) -> str:

@@ -10,7 +10,7 @@ What is left out is chosen by Pygments' classes, not by a prompt pattern: in a
 span (``.go``), and those are removed before copying.  A pattern cannot tell a
 root prompt from a comment: ``# `` as a prompt would turn the comments of a
 ``bash`` block into the only lines copied.  Line numbers (``.linenos``) are
-left out too.
+left out too.  Its files (15 KB) are loaded only by pages with a code block.
 
 A fence written as on Zenn and Qiita, ```` ```js:src/app.js ````, is highlighted
 as ``js`` with ``src/app.js`` as its caption (MyST took the whole info string
@@ -62,6 +62,22 @@ class FileNameFences(SphinxTransform):
             wrapper += [caption, block]
 
 
+# What the copy button loads (sphinx-copybutton's and ours), left off pages without a code block.
+COPY_BUTTON_FILES = ("clipboard.min.js", "copybutton.js", "techblog-copybutton-ja.js", "copybutton.css")
+
+
+def _named(asset) -> str:
+    return str(getattr(asset, "filename", asset) or "").rsplit("/", 1)[-1]
+
+
+def _copy_button_only_where_code_is(app: Sphinx, pagename: str, templatename: str, context: dict, doctree) -> None:
+    if 'class="highlight' in context.get("body", ""):
+        return
+    for key in ("script_files", "css_files"):
+        if key in context:
+            context[key] = [asset for asset in context[key] if _named(asset) not in COPY_BUTTON_FILES]
+
+
 _OUTPUT_LINE = re.compile(r'(<span class="go">[^<]*)</span>\n')
 
 
@@ -78,4 +94,5 @@ def setup(app: Sphinx) -> dict:
     app.setup_extension("techblog.compat.copybutton_ja")
     app.connect("html-page-context", _output_lines_with_their_breaks)
     app.add_transform(FileNameFences)
+    app.connect("html-page-context", _copy_button_only_where_code_is)
     return metadata()
