@@ -100,27 +100,22 @@ class SearchCache:
             known = self._keys[id(page)] = (page, search_text.page_key(page))
         return known[1]
 
+    @staticmethod
+    def _known(key, kept: dict, earlier: tuple[dict, ...], compute):
+        """*kept*[key]: from this build, else the last build's or the worker's value, else computed now."""
+        if key not in kept:
+            found = [values[key] for values in earlier if key in values]
+            kept[key] = found[0] if found else compute()
+        return kept[key]
+
     def body_length(self, body_length, page) -> int:
-        key = self.key(page)
-        if key not in self.lengths:
-            if key in self.old_lengths:
-                self.lengths[key] = self.old_lengths[key]
-            elif key in self.worker_lengths:
-                self.lengths[key] = self.worker_lengths[key]
-            else:
-                self.lengths[key] = body_length(page)
-        return self.lengths[key]
+        return self._known(self.key(page), self.lengths, (self.old_lengths, self.worker_lengths),
+                           lambda: body_length(page))
 
     def doc_weights(self, doc_weights, page, average: float) -> list:
-        key = (self.key(page), average)
-        if key not in self.weights:
-            if key in self.old_weights:
-                self.weights[key] = self.old_weights[key]
-            elif key in self.worker_weights:
-                self.weights[key] = self.worker_weights[key]
-            else:
-                self.weights[key] = search_text.pack(doc_weights(page, average))
-        return search_text.unpack(self.weights[key])
+        packed = self._known((self.key(page), average), self.weights, (self.old_weights, self.worker_weights),
+                             lambda: search_text.pack(doc_weights(page, average)))
+        return search_text.unpack(packed)
 
     def forget_worker(self) -> None:
         """Drop what the worker gave once the index is written (the end of the build is its memory peak)."""
