@@ -16,13 +16,12 @@ a page, so no page in a mixed language is written.
 from __future__ import annotations
 
 import os
-from pathlib import Path
 
 from sphinx.application import Sphinx
 from sphinx.util import logging
 
 from techblog import metadata
-from techblog.core.problems import Problem
+from techblog.core.problems import Problem, conf_line
 
 SITE_LANGUAGE = "ja"
 EXIT_STATUS = 2  # what sphinx-build exits with when it cannot build
@@ -30,9 +29,8 @@ EXIT_STATUS = 2  # what sphinx-build exits with when it cannot build
 logger = logging.getLogger("techblog")
 
 
-def problem(conf: Path, language: str, on_read_the_docs: bool) -> Problem:
-    text = conf.read_text(encoding="utf-8") if conf.is_file() else ""
-    line = next((n for n, row in enumerate(text.splitlines(), 1) if row.startswith("language")), 0)
+def problem(confdir, language: str, on_read_the_docs: bool) -> Problem:
+    line = conf_line(confdir, "language")
     if on_read_the_docs:
         fix = ("Read the Docs のプロジェクトの「Settings」→「Language」を「Japanese (ja)」にしてから、"
                "もう一度ビルドしてください（Read the Docs はその設定を -D language=… で渡します）")
@@ -44,7 +42,7 @@ def problem(conf: Path, language: str, on_read_the_docs: bool) -> Problem:
 def _check(app: Sphinx, config) -> None:
     if (config.language or "") == SITE_LANGUAGE:
         return
-    found = problem(Path(app.confdir) / "conf.py", str(config.language), bool(os.environ.get("READTHEDOCS")))
+    found = problem(app.confdir, str(config.language), bool(os.environ.get("READTHEDOCS")))
     logger.error(found.message, location=found.location(), type="techblog", subtype="language")
     # Not an exception: Sphinx would print it with a traceback and ask for a bug report.
     raise SystemExit(EXIT_STATUS)

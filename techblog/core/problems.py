@@ -8,6 +8,7 @@ is non-zero when there was at least one, with or without ``-W``.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 
 from sphinx.application import Sphinx
 from sphinx.util import logging
@@ -26,6 +27,13 @@ class Problem:
 
     def location(self) -> str:
         return f"{self.path}:{max(self.line, 1)}"
+
+
+def conf_line(confdir, name: str) -> int:
+    """The line of conf.py where *name* is set (0 when it is not: the problem is then shown at line 1)."""
+    conf = Path(confdir) / "conf.py"
+    text = conf.read_text(encoding="utf-8") if conf.is_file() else ""
+    return next((n for n, row in enumerate(text.splitlines(), 1) if row.startswith(name)), 0)
 
 
 def report(app: Sphinx, problem: Problem) -> None:

@@ -6,13 +6,11 @@ follow from it live here, so every page, feed and link agrees on one identity.
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from sphinx.application import Sphinx
 
 from techblog import metadata
 from techblog.core import site_config
-from techblog.core.problems import Problem, report_all
+from techblog.core.problems import Problem, conf_line, report_all
 
 # Sources are the home and other top-level pages, posts and docs; nothing else
 # in the repository (README, tests, caches, the virtualenv) is ever a page.
@@ -25,9 +23,7 @@ def _check(app: Sphinx, config) -> None:
     found = site_config.problems_of(config.techblog_site)
     if not found:
         return
-    conf = Path(app.confdir) / "conf.py"
-    text = conf.read_text(encoding="utf-8") if conf.is_file() else ""
-    line = next((n for n, row in enumerate(text.splitlines(), 1) if row.startswith("techblog_site")), 0)
+    line = conf_line(app.confdir, "techblog_site")
     report_all(app, [Problem("conf.py", line, message) for message in found])
     raw = config.techblog_site if isinstance(config.techblog_site, dict) else {}
     config.techblog_site = {"company": "", "title": "", "base_url": "https://example.invalid/",
