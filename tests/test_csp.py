@@ -180,3 +180,15 @@ def test_a_script_injected_into_a_built_page_does_not_run(browser, sample, tmp_p
         context.close()
     finally:
         server.close()
+
+
+def test_a_theme_button_with_an_unknown_script_keeps_its_onclick_for_the_check_to_report():
+    buttons = csp._buttons_without_handlers([
+        {"type": "javascript", "javascript": "toggleFullScreen()", "label": "fullscreen-button"},
+        {"type": "group", "buttons": [{"type": "javascript", "javascript": "launchBinder()"}]},
+    ])
+    assert buttons[0]["action"] == "fullscreen"
+    assert "action" not in buttons[1]["buttons"][0]  # rendered by the theme, with onclick: a build error
+    assert csp.page_problems('<head><meta http-equiv="Content-Security-Policy" content="x"></head>'
+                             '<button onclick="launchBinder()">') == [
+        "インラインのイベントハンドラー（onclick=）があります。_static/ のスクリプトから addEventListener で付けてください"]

@@ -26,6 +26,7 @@ from techblog import metadata
 from techblog.content import jst, posts
 from techblog.core.perbuild import PerBuild
 from techblog.core.problems import Problem, report
+from techblog.safety import csp
 
 SITEMAP = "sitemap.xml"
 NOT_FOUND = "404"
@@ -49,8 +50,6 @@ def _configure(app: Sphinx, config) -> None:
 def _redirect_template(app: Sphinx, prefix: str) -> Path:
     """The redirect page's template with the site's path filled in: its script is a file under
     ``_static`` (no inline script, techblog.safety.csp), found from any folder by its absolute path."""
-    from techblog.safety import csp
-
     text = REDIRECT_TEMPLATE.read_text(encoding="utf-8")
     text = text.replace("@STATIC@", prefix.rstrip("/") + "/_static").replace("@CSP@", csp.policy())
     text = text.replace("@REFERRER@", csp.REFERRER)
