@@ -40,6 +40,7 @@ extensions = [
     "techblog.content",
     "techblog.compat",
     "techblog.reader",
+    "techblog.writing",
     "techblog.search",
     "techblog.distribution",
     "techblog.safety",

@@ -8,6 +8,7 @@ its modules (``docs/tech/architecture.md`` maps them):
 - :mod:`techblog.compat`: correctness fixes of ablog and Sphinx (the only product code that replaces upstream code)
 - :mod:`techblog.reader`: the pages readers see (home, post header and footer, listings, reading time, related posts)
 - :mod:`techblog.distribution`: feeds, share images and meta tags, sitemap, redirects, reproducible output
+- :mod:`techblog.writing`: writers' tools beyond Markdown (diagrams, link cards)
 - :mod:`techblog.search`: the Japanese full-text search index
 - :mod:`techblog.safety`: the pre-publish check
 - :mod:`techblog.speedups`: everything done only for speed, switchable as one (``techblog_speedups``)
