@@ -36,6 +36,24 @@ b = 2
 - old = 1
 + new = 2
 ```
+
+言語つきの差分です。
+
+```diff js:src/app.js
+ const message = "複数行の
+-文字列";
++文字列です";
+-let retries = 1;
++const retries = 3;
+ console.log(message, retries);
+```
+
+```diff python
+@@ -1,2 +1,2 @@
+-TIMEOUT = 5
++TIMEOUT = 30
+ print(TIMEOUT)
+```
 """
 
 
@@ -82,3 +100,30 @@ def test_mysts_own_caption_emphasis_and_line_numbers_still_work(page):
 
 def test_a_diff_fence_marks_added_and_removed_lines(page):
     assert re.search(r'<span class="gd">- old = 1', page) and re.search(r'<span class="gi">\+ new = 2', page)
+
+
+def _diff_block(page: str, language: str, after: str = "") -> str:
+    start = page.index(f'<div class="highlight-diff-{language} notranslate">', page.index(after) if after else 0)
+    return page[start:page.index("</pre>", start)]
+
+
+def test_a_diff_with_a_language_keeps_its_highlighting_on_each_line(page):
+    js = _diff_block(page, "js", after='caption-text">src/app.js</span>')
+    # the file name as caption, markers as diff spans, the code as JavaScript
+    assert '<span class="hll"><span class="gd">-</span><span class="kd">let</span>' in js
+    assert '<span class="hll"><span class="gi">+</span><span class="kd">const</span>' in js
+    # a string over two lines stays a string: each version is highlighted as a whole
+    assert '<span class="s2">文字列";</span>' in js.replace('</span><span class="p">;', ";")
+    assert '<span class="nx">console</span>' in js and "hll" not in js.split("console")[0].rsplit("\n", 1)[-1]
+    python = _diff_block(page, "python")
+    assert '<span class="gu">@@ -1,2 +1,2 @@</span>' in python
+    assert '<span class="hll"><span class="gi">+</span><span class="n">TIMEOUT</span>' in python
+    assert '<span class="mi">30</span>' in python
+
+
+def test_a_diff_in_an_unknown_language_is_reported_at_its_line(tmp_path):
+    body = "差分です。\n\n```diff nosuchlang\n-a\n+b\n```\n"
+    build = build_here(make_site(tmp_path / "site", {"posts/2026/bad.md": post(h1="差分", body=body)}), tmp_path / "out")
+    assert build.returncode != 0
+    line = post(h1="差分", body=body).splitlines().index("```diff nosuchlang") + 1
+    assert f"posts/2026/bad.md:{line}: ERROR: ```diff nosuchlang の「nosuchlang」は Pygments の言語名ではありません" in build.output

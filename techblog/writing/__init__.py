@@ -2,7 +2,9 @@
 
 from techblog import setup_modules
 
-MODULES: list[str] = []
+MODULES = [
+    "techblog.writing.diffs",
+]
 
 
 def setup(app):
