@@ -38,7 +38,13 @@ $(VENV)/.test-installed: requirements-test.txt requirements.txt | $(BIN)/python
 	$(BIN)/python -m pip check --quiet
 	@touch $@ $(VENV)/.site-installed
 
-venv: $(VENV)/.site-installed
+# Mermaid's browser bundle, pinned with its integrity in techblog/writing/diagrams/renderers.py,
+# fetched with npm into the virtualenv: diagrams are drawn at build time, never in the reader's browser.
+$(VENV)/.renderers-installed: techblog/writing/diagrams/renderers.py | $(VENV)/.site-installed
+	$(BIN)/python -m techblog.writing.diagrams.renderers install
+	@touch $@
+
+venv: $(VENV)/.site-installed $(VENV)/.renderers-installed
 
 # Incremental: only changed posts are read again, and techblog/incremental.py and
 # techblog/staleness.py write every page a changed post, page or data file shows up in
@@ -46,17 +52,17 @@ venv: $(VENV)/.site-installed
 # folder (tests/test_incremental.py).  CI and Read the Docs start from an empty folder.
 # Serial on purpose: on 2 cores `-j auto` measured slower (docs/tech/build-performance.md);
 # `make html SPHINXOPTS="-j auto"` still reads in parallel (tests check it is equal).
-html: $(VENV)/.site-installed ## サイトを _build/html にビルドする（変わった記事とそれを表示するページだけ。警告はエラー）
+html: $(VENV)/.site-installed $(VENV)/.renderers-installed ## サイトを _build/html にビルドする（変わった記事とそれを表示するページだけ。警告はエラー）
 	$(BIN)/sphinx-build -W --keep-going -b html -d $(BUILDDIR)/doctrees . $(BUILDDIR)/html $(SPHINXOPTS)
 
 html-clean: $(VENV)/.site-installed ## 空のフォルダからすべてビルドし直す（make clean してから make html と同じ）
 	rm -rf $(BUILDDIR)/html $(BUILDDIR)/doctrees
 	$(MAKE) html
 
-test: $(VENV)/.test-installed ## すべてのテストを実行する
+test: $(VENV)/.test-installed $(VENV)/.renderers-installed ## すべてのテストを実行する
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
-livehtml: $(VENV)/.test-installed ## 下書き・公開予定も表示するライブプレビュー（http://127.0.0.1:$(PORT)）
+livehtml: $(VENV)/.test-installed $(VENV)/.renderers-installed ## 下書き・公開予定も表示するライブプレビュー（http://127.0.0.1:$(PORT)）
 	$(BIN)/sphinx-autobuild . $(BUILDDIR)/preview -D techblog_preview=1 --port $(PORT) \
 	  --watch data --ignore "$(BUILDDIR)/*" --ignore "$(VENV)/*" $(SPHINXOPTS)
 
@@ -64,7 +70,7 @@ new-post: $(VENV)/.site-installed ## 新しい記事を作る（例: make new-po
 	$(BIN)/python -m techblog.content.newpost --slug "$(SLUG)" --title "$(TITLE)" --author "$(AUTHOR)" \
 	  --category "$(CATEGORY)" --tags "$(TAGS)"
 
-bench: $(VENV)/.site-installed ## 記事 N 本（既定 1000）でビルド時間・メモリ・ページの重さを測り、素の構成と比べる（例: make bench N=200）
+bench: $(VENV)/.site-installed $(VENV)/.renderers-installed ## 記事 N 本（既定 1000）でビルド時間・メモリ・ページの重さを測り、素の構成と比べる（例: make bench N=200）
 	$(BIN)/python tools/bench.py --posts $(N) $(BENCHOPTS)
 
 bench-search: $(VENV)/.test-installed ## 記事 N 本（既定 1000）で検索を計測し、標準の Sphinx 検索と比べる（数分かかります）

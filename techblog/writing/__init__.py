@@ -4,6 +4,7 @@ from techblog import setup_modules
 
 MODULES = [
     "techblog.writing.diffs",
+    "techblog.writing.diagrams",
 ]
 
 
