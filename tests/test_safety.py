@@ -110,6 +110,14 @@ CASES = {
     # Suppressions that are themselves wrong
     "allow-without-reason": ("% safety-allow: ip 10.0.0.5\nサーバーは 192.0.2.5 です。\n", "safety-allow", "理由がありません", None),
     "allow-unused": ("% safety-allow: ip 10.0.0.5 理由: 説明のため\nサーバーは 192.0.2.5 です。\n", "safety-allow", "当てはまる指摘がありません", None),
+    # Diagrams
+    "mermaid-javascript-click": (fence("mermaid", 'flowchart LR\n  A --> B\n  click A "javascript:alert(1)"'), "click A",
+                                 "スクリプト URL", "javascript:"),
+    "mermaid-call": (fence("mermaid", "flowchart LR\n  A --> B\n  click B call steal()"), "click B", "ページの関数", "call"),
+    "mermaid-http-click": (fence("mermaid", 'flowchart LR\n  A --> B\n  click A href "http://www.postgresql.org/docs/"'),
+                           "click A", "http://", "http://www.postgresql.org/docs/"),
+    "graphviz-javascript-url": (fence("dot", 'digraph G {\n  a [URL="javascript:alert(1)"];\n}'), "URL=", "スクリプト URL",
+                                "javascript:"),
     # Embeds
     "embed-bad-id": ("```{youtube} https://www.youtube.com/watch?v=dQw4w9WgXcQ\n```\n", "{youtube}", "ID だけを書いて", None),
 }

@@ -24,7 +24,7 @@ from techblog import metadata
 from techblog.core.perbuild import PerBuild
 from techblog.core.problems import Problem, report, report_all
 
-from . import config, embeds, escaping, images, links, markup, suppress, worker
+from . import config, diagrams, embeds, escaping, images, links, markup, suppress, worker
 from .source import Finding, Source
 
 logger = logging.getLogger("techblog")
@@ -50,6 +50,7 @@ def scan(source: Source, root: Path, settings: config.Config) -> suppress.Result
     findings += markup.check(source)
     findings += images.check(source, root)
     findings += links.check(source)
+    findings += diagrams.check(source)
     return suppress.apply(source, sorted(set(findings), key=lambda f: (f.line, f.rule, f.subject)))
 
 

@@ -21,7 +21,7 @@ from myst_parser.parsers.mdit import create_md_parser
 # Directives whose body is not Markdown: code, data, or raw output.
 NOT_MARKDOWN = {
     "code", "code-block", "sourcecode", "code-cell", "literalinclude", "math", "csv-table",
-    "list-table", "raw", "mermaid", "graphviz", "youtube", "speakerdeck", "image", "figure",
+    "list-table", "raw", "mermaid", "graphviz", "dot", "diff", "youtube", "speakerdeck", "image", "figure",
 }
 
 
