@@ -50,6 +50,20 @@ $ make html
 print("ファイル名つき")
 ```
 
+```diff js:src/app.js
+-let retries = 1;
++const retries = 3;
+```
+
+```mermaid 切り替えの流れ
+flowchart LR
+  LB[ロードバランサー] --> APP[アプリケーション]
+```
+
+```dot
+digraph G { "東京" -> "大阪" [label="複製"]; }
+```
+
 | 項目 | 値 |
 |---|---|
 | 接続数 | 100 |
