@@ -2,7 +2,7 @@
 
 from techblog import setup_modules
 
-MODULES: list[str] = []
+MODULES: list[str] = ["techblog.writing.linkcards.cards"]
 
 
 def setup(app):
