@@ -293,3 +293,22 @@ def test_check_lists_the_missing_urls_at_their_lines(tmp_path, capsys):
     (tmp_path / "posts/a.md").write_text("# A\n\nhttps://www.python.org/\n", encoding="utf-8")
     assert linkcards_main(["--check", "--root", str(tmp_path)]) == 1
     assert "posts/a.md:3: キャッシュにない URL: https://www.python.org/" in capsys.readouterr().out
+
+
+def test_an_incremental_build_rewrites_a_page_whose_card_changed(tmp_path):
+    site = _site(tmp_path / "site")
+    first = build_here(site, tmp_path / "out", env={"CI": ""})
+    assert "PostgreSQL 16 文書" in first.html("posts/2026/cards.html")
+    cache_file = site / cache.FILE
+    cache_file.write_text(cache_file.read_text(encoding="utf-8").replace("PostgreSQL 16 文書", "PostgreSQL 16 の文書"), encoding="utf-8")
+    again = build_here(site, tmp_path / "out", env={"CI": ""}, reread=False)
+    assert again.returncode == 0, again.output
+    assert "PostgreSQL 16 の文書 &lt;b&gt;" in again.html("posts/2026/cards.html")
+
+
+def test_a_bare_http_card_url_is_flagged_like_any_http_link():
+    from techblog.safety import links
+    from techblog.safety.source import Source
+
+    text = "# A\n\nhttp://www.python.org/\n\n文中の http://www.python.org/x は対象外です。\n"
+    assert [(f.line, f.subject) for f in links.check(Source("posts/a.md", text))] == [(3, "http://www.python.org/")]
