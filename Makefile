@@ -14,7 +14,7 @@ PYTEST_ARGS ?= -n auto
 N           ?= 1000
 
 .DEFAULT_GOAL := help
-.PHONY: help html html-clean test bench bench-search livehtml clean new-post lint venv
+.PHONY: help html html-clean test bench bench-search livehtml clean new-post linkcards lint venv
 
 help: ## この一覧を表示する
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -69,6 +69,10 @@ livehtml: $(VENV)/.test-installed $(VENV)/.renderers-installed ## 下書き・�
 new-post: $(VENV)/.site-installed ## 新しい記事を作る（例: make new-post SLUG=nginx-tuning TITLE="..." AUTHOR=tanaka CATEGORY=tech TAGS="nginx,監視"）
 	$(BIN)/python -m techblog.content.newpost --slug "$(SLUG)" --title "$(TITLE)" --author "$(AUTHOR)" \
 	  --category "$(CATEGORY)" --tags "$(TAGS)"
+
+# The only target that uses the network: the build reads the cards from data/linkcards.yml.
+linkcards: $(VENV)/.site-installed ## リンクカードの URL のページを取得し data/linkcards.yml と画像を更新する（取り直すなら REFRESH=1、取得せず漏れを確かめるなら CHECK=1）
+	$(BIN)/python -m techblog.writing.linkcards $(if $(REFRESH),--refresh) $(if $(CHECK),--check)
 
 bench: $(VENV)/.site-installed $(VENV)/.renderers-installed ## 記事 N 本（既定 1000）でビルド時間・メモリ・ページの重さを測り、素の構成と比べる（例: make bench N=200）
 	$(BIN)/python tools/bench.py --posts $(N) $(BENCHOPTS)

@@ -174,3 +174,43 @@ def _hosts(number: int, line: str, config: Config) -> Iterator[Finding]:
         yield Finding(number, "domain", name, f"ホスト名「{raw}」は例示用のドメインではありません（domain {name}）。"
                       f"「{instead}」のような例示用の名前（example.com・example.jp・.example・.test）に置き換えてください。"
                       "公開されているサービスの名前なら data/safety.yml の allowed_domains に追加してください")
+
+
+# -- Hosts a program may fetch from (link cards) ------------------------------------------------
+
+
+def refused_address(address: ipaddress.IPv4Address | ipaddress.IPv6Address) -> bool:
+    """Whether a fetch must not reach *address*: anything not on the public internet.
+
+    Private, loopback, link-local (cloud metadata), shared (100.64/10), reserved,
+    multicast and documentation ranges alike; an IPv4-mapped IPv6 address is
+    judged as its IPv4 address.
+    """
+    mapped = getattr(address, "ipv4_mapped", None)
+    if mapped is not None:
+        address = mapped
+    return not address.is_global or address.is_multicast or any(address in n for n in DOCUMENTATION)
+
+
+def refused_host(host: str) -> str | None:
+    """Why a URL's host is internal (Japanese, for a message), or None when it may be public.
+
+    An IP address is judged by :func:`refused_address`; a name is internal when it
+    has no dot, is ``localhost`` or ends in one of :data:`PRIVATE_SUFFIXES` or a
+    reserved name that never resolves on the internet (``.test``, ``.invalid``,
+    ``.localhost``, ``.example``).  Names that resolve to a private address are
+    caught by the fetcher, which checks every address a name resolves to.
+    """
+    name = host.strip().strip("[]").rstrip(".").lower()
+    try:
+        address = ipaddress.ip_address(name.split("%", 1)[0])
+    except ValueError:
+        address = None
+    if address is not None:
+        return f"社内・ローカルのアドレス（{name}）です" if refused_address(address) else None
+    if not name or "." not in name:
+        return f"ドメインのない社内のホスト名（{name or '空'}）です"
+    internal = next((s for s in (*PRIVATE_SUFFIXES, "localhost", "test", "invalid", "example") if _under(name, s)), None)
+    if internal is not None:
+        return f"社内・ローカル用の名前（.{internal}）のホスト（{name}）です"
+    return None

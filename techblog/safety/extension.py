@@ -24,7 +24,7 @@ from techblog import metadata
 from techblog.core.perbuild import PerBuild
 from techblog.core.problems import Problem, report, report_all
 
-from . import config, diagrams, embeds, escaping, images, links, markup, suppress, worker
+from . import config, diagrams, embeds, escaping, images, linkcards, links, markup, suppress, worker
 from .source import Finding, Source
 
 logger = logging.getLogger("techblog")
@@ -63,6 +63,7 @@ def _builder_inited(app: Sphinx) -> None:
     settings, problems = config.load(Path(app.srcdir))
     _settings.set(app, settings)
     report_all(app, problems)
+    report_all(app, linkcards.check(Path(app.srcdir)))
     _watch_missing_references(app)
 
 

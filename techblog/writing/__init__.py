@@ -5,6 +5,7 @@ from techblog import setup_modules
 MODULES = [
     "techblog.writing.diffs",
     "techblog.writing.diagrams",
+    "techblog.writing.linkcards.cards",
 ]
 
 
