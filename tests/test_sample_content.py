@@ -58,6 +58,11 @@ def test_every_published_post_has_a_page(sample, post_pages):
     "table",  # tables
     "aside.footnote, .footnote-list",  # footnotes
     "a.reference.internal[href*='docs/']",  # cross-references to docs
+    "div[class*='highlight-diff-'] .hll .gi",  # a diff in its language
+    ".tb-file-name",  # a fence with a file name
+    "figure.tb-diagram-mermaid svg",  # a Mermaid diagram
+    "figure.tb-diagram-graphviz svg",  # a Graphviz diagram
+    "a.tb-linkcard img",  # a link card with its image
 ])
 def test_the_sample_uses_each_markdown_feature(post_pages, selector):
     assert any(page.select(selector) for page in post_pages.values()), selector

@@ -118,11 +118,14 @@ class Diff(CodeBlock):
             language = ""
         self.arguments = [PREFIX + language if language else "diff"]
         result = super().run()
+        if path.strip() and self.options.get("caption") == path.strip():
+            for caption in (c for node in result for c in node.findall(nodes.caption)):
+                caption["classes"].append("tb-file-name")  # as techblog.reader.codeblocks gives a file name
         for block in _literal_blocks(result):
             if language:
                 register(self.env.app, language)
                 docstore.of(self.env, LANGUAGES).setdefault(self.env.docname, set()).add(language)
-                changed = [n for n, row in enumerate(block.rawsource.splitlines(), 1) if row[:1] in "+-"
+                changed = [n for n, row in enumerate(block.rawsource.splitlines(), 1) if row[:1] in ("+", "-")
                            and not row.startswith(("+++ ", "--- "))]
                 args = block.setdefault("highlight_args", {})
                 args["hl_lines"] = sorted(set(args.get("hl_lines", [])) | set(changed))
