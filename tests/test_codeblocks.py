@@ -34,11 +34,20 @@ Python の対話モードです。
 # 古いノードを確認
 kubectl get nodes -l nodegroup=blue
 ```
+
+設定の差分です。
+
+```diff yaml:deploy/values.yaml
+ replicaCount: 3
+-maxSurge: 1
++maxSurge: 25%
+```
 """
 EXPECTED = [
     "kubectl get pods\nsystemctl restart nginx",
     "1 + 1",
     "# 古いノードを確認\nkubectl get nodes -l nodegroup=blue",
+    "replicaCount: 3\n-maxSurge: 1\n+maxSurge: 25%",
 ]
 PAGE = "posts/2026/code.html"
 VIOLATIONS = """
@@ -105,3 +114,15 @@ def test_the_page_with_code_passes_axe(reader):
     serious = [f"{v['id']}: {[n['target'] for n in v['nodes']][:3]}" for v in results.response["violations"]
                if v["impact"] in ("serious", "critical")]
     assert serious == []
+
+
+def test_a_diff_shows_its_file_name_and_coloured_lines(reader):
+    caption = reader.locator(".code-block-caption .tb-file-name")
+    expect(caption).to_have_text("deploy/values.yaml")
+    block = reader.locator("div.highlight-diff-yaml")
+    added, removed = block.locator(".hll:has(> .gi)"), block.locator(".hll:has(> .gd)")
+    assert added.count() == 1 and removed.count() == 1
+    colours = {line.evaluate("e => getComputedStyle(e).backgroundColor") for line in (added, removed)}
+    assert len(colours) == 2 and "rgba(0, 0, 0, 0)" not in colours
+    assert block.locator(".hll .nt, .hll .l, .hll .p, .hll .nv").count() > 0  # YAML's own highlighting kept
+    reader.screenshot(path="test-artifacts/code-diff.png", full_page=True)
