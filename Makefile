@@ -14,7 +14,7 @@ PYTEST_ARGS ?= -n auto
 N           ?= 1000
 
 .DEFAULT_GOAL := help
-.PHONY: help html html-clean test bench bench-search livehtml clean new-post linkcards lint venv
+.PHONY: help html html-clean test bench bench-search bench-proofread livehtml clean new-post linkcards lint proofread venv
 
 help: ## この一覧を表示する
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -79,6 +79,15 @@ bench: $(VENV)/.site-installed $(VENV)/.renderers-installed ## 記事 N 本（�
 
 bench-search: $(VENV)/.test-installed ## 記事 N 本（既定 1000）で検索を計測し、標準の Sphinx 検索と比べる（数分かかります）
 	$(BIN)/python tools/bench_search.py --posts $(N)
+
+# Proofreading is for writers and pull requests; Read the Docs never runs it.
+# FILES=... checks those files only; CHANGED_FROM=origin/main only the lines changed since that branch;
+# FORMAT=github writes GitHub annotations (rdjsonl: reviewdog's format).
+proofread: $(VENV)/.test-installed ## 記事とドキュメントの文章を校正する（FILES=ファイル、CHANGED_FROM=origin/main で変更行だけ、FORMAT=github）
+	$(BIN)/python -m techblog.content.proofread $(FILES) $(if $(CHANGED_FROM),--changed-from $(CHANGED_FROM)) $(if $(FORMAT),--format $(FORMAT))
+
+bench-proofread: $(VENV)/.test-installed ## 記事 N 本（既定 1000）とサンプルで make proofread の時間を測る
+	$(BIN)/python tools/bench_proofread.py --posts $(N)
 
 lint: $(VENV)/.test-installed ## Python のコードを ruff で検査する
 	$(BIN)/ruff check techblog tests tools conf.py
