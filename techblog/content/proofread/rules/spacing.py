@@ -27,9 +27,11 @@ def ja_space_between_half_and_full_width(context: Context) -> Iterator[Hit]:
         return
     for found in TOUCHING.finditer(text):
         index = found.start()
-        left, right = text[max(index - 12, 0):index], text[index:index + 12]
-        word = re.search(f"[{ALNUM}]+$", left) or re.search(f"^[{ALNUM}]+", right)
-        yield Hit(index, "日本語と半角英数字の間には半角空白を入れます", f"{left[-1:]} {right[:1]}" if word else "")
-
+        left, right = text[:index], text[index:]
+        if re.match(f"[{ALNUM}]", right):  # Japanese, then letters or digits: 「約20」 → 「約 20」
+            fix = left[-1] + " " + re.match(f"[{ALNUM}.,]+", right).group(0)
+        else:  # letters or digits, then Japanese: 「SLOの」 → 「SLO の」
+            fix = re.search(f"[{ALNUM}.,]+$", left).group(0) + " " + right[0]
+        yield Hit(index, "日本語と半角英数字の間には半角空白を入れます", fix)
 
 RULES = {"ja-space-between-half-and-full-width": ja_space_between_half_and_full_width}
