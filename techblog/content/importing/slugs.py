@@ -47,13 +47,19 @@ def for_term(hint: str, name: str, fallback: str) -> str:
             if readable(candidate):
                 return candidate
     candidate = asciify(name)
-    return candidate if readable(candidate) else fallback
+    return candidate if readable(candidate) else f"{fallback}-1"
 
 
 def unique(slug: str, taken) -> str:
     """*slug*, or ``slug-2``, ``slug-3``... the first not in *taken*."""
     if slug not in taken:
         return slug
+    fallback = re.fullmatch(r"((?:category|tag|author)-)(\d+)", slug)
+    if fallback:  # a name with nothing ASCII in it: the next number
+        number = int(fallback.group(2)) + 1
+        while f"{fallback.group(1)}{number}" in taken:
+            number += 1
+        return f"{fallback.group(1)}{number}"
     number = 2
     while f"{slug}-{number}" in taken:
         number += 1

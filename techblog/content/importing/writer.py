@@ -187,7 +187,9 @@ class Importer:
             item.tags = tuple(dict.fromkeys(self.resolver.tag(t) for t in tags))
 
     def _slugs(self, planned: list[Planned]) -> None:
-        owned = {str(v.get("path")) for v in self.ledger.values() if isinstance(v, dict)}
+        # This export's own posts of an earlier import keep their slugs; every other post's slug is taken.
+        keys = {item.key for item in planned}
+        owned = {str(v.get("path")) for k, v in self.ledger.items() if k in keys and isinstance(v, dict)}
         taken = {p.stem for p in (self.root / "posts").glob("*/*.md") if p.relative_to(self.root).as_posix() not in owned}
         taken |= {p.stem for p in (self.root / PAGES).glob("*.md") if p.relative_to(self.root).as_posix() not in owned}
         claimed: dict[str, str] = {}
@@ -241,7 +243,6 @@ class Importer:
     def _image(self, url: str, item: Planned, write: bool) -> str | None:
         found = self.media.find(url)
         if found is None:
-            self.report.images["missing"] += 1
             return None
         folder = Path(item.path).parent / "images" / item.slug
         dest = self.root / folder / found.name
@@ -351,6 +352,8 @@ class Importer:
             return  # the writer's own text: what we would write is not what is there
         for line, note in notes:
             self.report.look(item.path, line, note.kind, note.message)
+            if note.kind == html_to_myst.MISSING_IMAGE:
+                self.report.images["missing"] += 1
         if item.state == "page":
             self.report.look(item.path, 1, "page", "固定ページは記事にせず imported-pages/ に置きました。"
                              "docs/ などに移して目次に入れるか、要らなければ消してください")
