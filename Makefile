@@ -14,7 +14,7 @@ PYTEST_ARGS ?= -n auto
 N           ?= 1000
 
 .DEFAULT_GOAL := help
-.PHONY: help html html-clean test bench bench-search bench-proofread livehtml clean new-post linkcards lint proofread venv
+.PHONY: help html html-clean test bench bench-search bench-proofread livehtml clean new-post import linkcards lint proofread venv
 
 help: ## この一覧を表示する
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -69,6 +69,11 @@ livehtml: $(VENV)/.test-installed $(VENV)/.renderers-installed ## 下書き・�
 new-post: $(VENV)/.site-installed ## 新しい記事を作る（例: make new-post SLUG=nginx-tuning TITLE="..." AUTHOR=tanaka CATEGORY=tech TAGS="nginx,監視"）
 	$(BIN)/python -m techblog.content.newpost --slug "$(SLUG)" --title "$(TITLE)" --author "$(AUTHOR)" \
 	  --category "$(CATEGORY)" --tags "$(TAGS)"
+
+# A command, not part of the build: it writes posts/, data/*.yml and data/imported.yml, and its report.
+import: $(VENV)/.site-installed ## WordPress・はてなブログのエクスポートを取り込む（例: make import SOURCE=export.xml MEDIA=uploads MAP=map.yml、変わった記事を書き直すなら UPDATE=1）
+	$(BIN)/python -m techblog.content.importing "$(SOURCE)" $(if $(MEDIA),--media "$(MEDIA)") $(if $(MAP),--map "$(MAP)") \
+	  $(if $(UPDATE),--update) $(if $(CATEGORY),--category "$(CATEGORY)") $(if $(OLD_URL),--old-url "$(OLD_URL)")
 
 # The only target that uses the network: the build reads the cards from data/linkcards.yml.
 linkcards: $(VENV)/.site-installed ## リンクカードの URL のページを取得し data/linkcards.yml と画像を更新する（取り直すなら REFRESH=1、取得せず漏れを確かめるなら CHECK=1）
