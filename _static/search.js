@@ -212,21 +212,22 @@
       const { docs } = await this.load();
       const groups = await this.expand(required);
       const lists = await this.postings([...new Set([...groups.flat().map(([t]) => t), ...optional])]);
-      const idf = (list) => {
-        const df = list.length / 2;
-        return Math.log(1 + (docs - df + 0.5) / (df + 0.5));
-      };
-      // A required token's score in each document: its best form's (itself, or a word it begins).
+      const idfOf = (df) => Math.log(1 + (docs - df + 0.5) / (df + 0.5));
+      const idf = (list) => idfOf(list.length / 2);
+      // A required token's score in each document: its best form's (itself, or
+      // a word it begins), times the rarity of the documents having any form,
+      // so that a title or tag hit of a common word outranks a rare word in the text.
       const matches = groups.map((group) => {
         const best = new Map();
         for (const [token, factor] of group) {
           const list = lists.get(token);
-          const weight = factor * idf(list);
           for (let i = 0; i < list.length; i += 2) {
-            const score = weight * list[i + 1];
+            const score = factor * list[i + 1];
             if (!(best.get(list[i]) >= score)) best.set(list[i], score);
           }
         }
+        const weight = idfOf(best.size);
+        for (const [id, score] of best) best.set(id, weight * score);
         return best;
       });
       let scores = null;

@@ -67,7 +67,7 @@ SAMPLE_QUERIES = [
     ("ユーザ", "posts/2025/postmortem-connection-exhaustion.html"),
     # English words by their first letters (three or more)
     ("kube", "posts/2026/kubernetes-node-upgrade.html"),
-    ("postg", "posts/2025/pg16-migration-part1-planning.html"),
+    ("postg", "posts/2026/pg16-migration-part3-cutover.html"),
     ("terra", "posts/2026/terraform-module-design.html"),
     ("postg 切替", "posts/2026/pg16-migration-part3-cutover.html"),
 ]
@@ -216,10 +216,12 @@ def test_prefix_matches_rank_titles_and_tags_first(page):
     # Kubernetes in the title and tags (k8s's label), then in the tags only, then in the text.
     assert found[:2] == ["posts/2026/kubernetes-node-upgrade.html", "posts/2026/new-graduate-first-year.html"]
     found, _ = run_query(page, page.site_url, "postg")
-    # PostgreSQL in the title (the posts also in the tags), or in the tags only.
+    # PostgreSQL in the title (the posts also in the tags), above docs/tech/search.html,
+    # whose text has the word "postg" itself: the query's rarity is that of any of its forms.
     titled = {"posts/2025/pg16-migration-part1-planning.html", "posts/2025/pg16-migration-part2-rehearsal.html",
-              "posts/2026/pg16-migration-part3-cutover.html", "docs/tech/postgresql-upgrade-runbook.html"}
-    assert set(found[:5]) == titled | {"posts/2025/postmortem-connection-exhaustion.html"}  # tagged
+              "posts/2026/pg16-migration-part3-cutover.html", "docs/tech/postgresql-upgrade-runbook.html",
+              "posts/2025/postmortem-connection-exhaustion.html"}
+    assert set(found[:5]) == titled
 
 
 @pytest.mark.browser
