@@ -7,8 +7,9 @@ own document file.  When the previous index was made with the same average
 length and ends up with the same number of shards, only those files are
 rewritten: the postings of the changed document ids are taken out of the
 shards on disk and the new ones put in, and the vocabulary files of the
-Latin words whose document count changed are written again.  The bytes are those a full write
-gives (tests/test_incremental.py compares every file with a clean build).
+Latin words whose document count changed are written again.  The bytes are
+those a full write gives (tests/test_incremental.py compares every file with
+a clean build).
 """
 
 from __future__ import annotations
