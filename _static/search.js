@@ -1,6 +1,9 @@
-// 全文検索（search.html?q=...）。索引の作り方は techblog/search.py と同じ規則です:
+// 全文検索（search.html?q=...）。索引の作り方は techblog/search/text.py と同じ規則です:
 // NFKC 正規化と小文字化のあと、かな・漢字の連なりを 2 文字ずつ（と漢字・カタカナ 1 文字）、
 // 英数字の連なりを 1 語として扱います。分かち書きは要りません。
+// 表記ゆれは規則で吸収します: 漢字にはさまれた送り仮名 1 文字（書き込み → 書込み）と、
+// 3 文字以上のカタカナ語の末尾の長音（サーバー → サーバ）を落とした形で探し、
+// 索引はその形の 2 文字の組も持ちます。英単語は 3 文字以上なら、その語で始まる語も探します。
 (() => {
   "use strict";
 
@@ -11,6 +14,13 @@
   const HIRAGANA_RE = new RegExp(`^[${HIRAGANA}]$`, "u");
   const ALNUM_PARTS_RE = /[0-9]+|[^0-9]+/gu;
   const CJK_RE = new RegExp(`^[${HIRAGANA}${KATAKANA}${KANJI}]`, "u");
+  // Must equal techblog.search.text.VARIANT_RE (okurigana between kanji, a long katakana word's final ー).
+  const OKURIGANA = "いきぎしじちびみりえけげせねべめれ";
+  const VARIANT_RE = new RegExp(`(?<=[${KANJI}])[${OKURIGANA}](?=[${KANJI}])|(?<=[${KATAKANA}]{3})ー+(?![${KATAKANA}])`, "gu");
+  const PREFIX_MIN = 3;
+  const PREFIX_KEY_RE = new RegExp(`^[^0-9]{${PREFIX_MIN}}`, "u");
+  const MAX_EXPANSIONS = 8; // words a query word expands to, the most frequent first
+  const PREFIX_WEIGHT = 0.5; // a word the query word only begins counts half
   const PAGE_SIZE = 10;
   const SNIPPET_CHARS = 120;
   const OPTIONAL_WEIGHT = 0.5;
@@ -18,6 +28,11 @@
   const normalize = (text) => text.normalize("NFKC").toLowerCase();
   const isCjk = (run) => CJK_RE.test(run);
   const unigramOk = (ch) => !HIRAGANA_RE.test(ch);
+  // The form searched for: techblog.search.text.variant().
+  const variant = (text) => text.replace(VARIANT_RE, "");
+  // techblog.search.text.prefix_key(): a Latin word's first three letters, or null.
+  const prefixKey = (token) => (Array.from(token).length >= PREFIX_MIN && !isCjk(token) && PREFIX_KEY_RE.test(token)
+    ? Array.from(token).slice(0, PREFIX_MIN).join("") : null);
 
   function bigrams(run) {
     const chars = Array.from(run);
@@ -26,7 +41,25 @@
     return out;
   }
 
-  // Index tokens: must equal techblog.search.tokens().
+  // Code-point indices of the letters variant() drops from a kana/kanji run
+  // (the run's letters are all in the Basic Multilingual Plane).
+  function dropped(run) {
+    const out = [];
+    for (const m of run.matchAll(VARIANT_RE)) for (let i = m.index; i < m.index + m[0].length; i++) out.push(i);
+    return out;
+  }
+
+  // Bigrams of the run's variant form that the run lacks: techblog.search.text.joins().
+  function joins(run) {
+    const out = [];
+    for (const m of run.matchAll(VARIANT_RE)) {
+      const end = m.index + m[0].length;
+      if (end < run.length) out.push(run[m.index - 1] + run[end]);
+    }
+    return out;
+  }
+
+  // Index tokens: must equal techblog.search.text.tokens().
   function tokens(text) {
     const out = [];
     for (const run of normalize(text).match(TOKEN_RE) || []) {
@@ -38,6 +71,7 @@
       }
       for (const ch of run) if (unigramOk(ch)) out.push(ch);
       out.push(...bigrams(run));
+      out.push(...joins(run));
     }
     return out;
   }
@@ -53,9 +87,38 @@
 
   const segmenter = typeof Intl !== "undefined" && Intl.Segmenter ? new Intl.Segmenter("ja", { granularity: "word" }) : null;
 
+  // The words of a run's variant form, as lists of letters: the kept letters
+  // of one segment stay together, and so do the kanji on both sides of a
+  // dropped okurigana (書き|込み -> 書込み); a dropped ー ends its word (ユーザー|の).
+  function variantWords(run, segments) {
+    const chars = Array.from(run);
+    const segmentOf = [];
+    segments.forEach((segment, n) => { for (const _ of segment) segmentOf.push(n); });
+    const drop = new Set(dropped(run));
+    const words = [];
+    let previous = -1;
+    for (let i = 0; i < chars.length; i++) {
+      if (drop.has(i)) continue;
+      let together = previous >= 0 && segmentOf[previous] === segmentOf[i];
+      if (previous >= 0 && i > previous + 1 && chars[i - 1] !== "ー") together = true;
+      if (together) words[words.length - 1].push(chars[i]);
+      else words.push([chars[i]]);
+      previous = i;
+    }
+    // The typed spelling's own pairs that the variant form lacks (サーバー: バー) only raise the score.
+    const lost = [];
+    for (const i of drop) {
+      if (i > 0) lost.push(chars[i - 1] + chars[i]);
+      if (i + 1 < chars.length) lost.push(chars[i] + chars[i + 1]);
+    }
+    return { words, lost };
+  }
+
   // What a query needs. Every token inside a word is required; a pair that
   // straddles two words (監視|設定 -> 視設) only raises the score, so a wrong
   // word split can loosen a query but never lose the page that has the text.
+  // Kana and kanji are searched in their variant form (書き込み -> 書込み),
+  // which the index holds for every spelling.
   function plan(query) {
     const required = new Set();
     const optional = new Set();
@@ -68,17 +131,19 @@
         continue;
       }
       const segments = segmenter ? Array.from(segmenter.segment(run), (s) => s.segment) : [run];
-      let previous = "";
-      for (const segment of segments) {
-        const chars = Array.from(segment);
+      const found = variantWords(run, segments);
+      found.lost.forEach((pair) => optional.add(pair));
+      let previous = null;
+      for (const chars of found.words) {
+        const segment = chars.join("");
         if (chars.length === 1) {
           if (unigramOk(segment)) { required.add(segment); words.push(segment); }
         } else {
           bigrams(segment).forEach((b) => required.add(b));
           words.push(segment);
         }
-        if (previous) optional.add(Array.from(previous).pop() + chars[0]);
-        previous = segment;
+        if (previous) optional.add(previous[previous.length - 1] + chars[0]);
+        previous = chars;
       }
     }
     for (const token of required) optional.delete(token);
@@ -96,6 +161,7 @@
       this.base = base;
       this.manifest = null;
       this.shards = new Map();
+      this.vocab = new Map();
     }
 
     async load() {
@@ -114,6 +180,27 @@
       return result;
     }
 
+    // Each token with the words it begins, as [token, factor] pairs: a Latin
+    // word of three letters or more (kube) also matches the indexed words it
+    // begins (kubernetes, kubectl), the most frequent MAX_EXPANSIONS, at
+    // PREFIX_WEIGHT. One vocabulary file per word, chosen by its first letters.
+    async expand(tokenList) {
+      const { vocab, build } = await this.load();
+      const keys = vocab ? tokenList.map(prefixKey) : tokenList.map(() => null);
+      const wanted = new Set(keys.filter(Boolean).map((k) => shardOf(k, vocab)));
+      await Promise.all([...wanted].filter((n) => !this.vocab.has(n)).map(async (n) => {
+        this.vocab.set(n, await fetchJson(`${this.base}vocab/${n}.json?v=${build}`));
+      }));
+      return tokenList.map((token, i) => {
+        const group = [[token, 1]];
+        const words = keys[i] ? this.vocab.get(shardOf(keys[i], vocab))[keys[i]] || [] : [];
+        for (let k = 0; k < words.length && group.length <= MAX_EXPANSIONS; k += 2) {
+          if (words[k] !== token && words[k].startsWith(token)) group.push([words[k], PREFIX_WEIGHT]);
+        }
+        return group;
+      });
+    }
+
     doc(id) {
       return fetchJson(`${this.base}doc/${id}.json?v=${this.manifest.build}`);
     }
@@ -123,19 +210,31 @@
       const { required, optional, words } = plan(query);
       if (required.length === 0) return { ids: [], words };
       const { docs } = await this.load();
-      const lists = await this.postings([...required, ...optional]);
-      const idf = (list) => {
-        const df = list.length / 2;
-        return Math.log(1 + (docs - df + 0.5) / (df + 0.5));
-      };
+      const groups = await this.expand(required);
+      const lists = await this.postings([...new Set([...groups.flat().map(([t]) => t), ...optional])]);
+      const idfOf = (df) => Math.log(1 + (docs - df + 0.5) / (df + 0.5));
+      const idf = (list) => idfOf(list.length / 2);
+      // A required token's score in each document: its best form's (itself, or
+      // a word it begins), times the rarity of the documents having any form,
+      // so that a title or tag hit of a common word outranks a rare word in the text.
+      const matches = groups.map((group) => {
+        const best = new Map();
+        for (const [token, factor] of group) {
+          const list = lists.get(token);
+          for (let i = 0; i < list.length; i += 2) {
+            const score = factor * list[i + 1];
+            if (!(best.get(list[i]) >= score)) best.set(list[i], score);
+          }
+        }
+        const weight = idfOf(best.size);
+        for (const [id, score] of best) best.set(id, weight * score);
+        return best;
+      });
       let scores = null;
-      for (const token of [...required].sort((a, b) => lists.get(a).length - lists.get(b).length)) {
-        const list = lists.get(token);
-        const weight = idf(list);
+      for (const best of matches.sort((a, b) => a.size - b.size)) {
         const next = new Map();
-        for (let i = 0; i < list.length; i += 2) {
-          const id = list[i];
-          if (scores === null || scores.has(id)) next.set(id, (scores ? scores.get(id) : 0) + weight * list[i + 1]);
+        for (const [id, score] of best) {
+          if (scores === null || scores.has(id)) next.set(id, (scores ? scores.get(id) : 0) + score);
         }
         scores = next;
         if (scores.size === 0) break;
@@ -153,15 +252,34 @@
   }
 
   const escapeRegExp = (s) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+  const KANJI_CHAR_RE = new RegExp(`^[${KANJI}]$`, "u");
+  const KATAKANA_CHAR_RE = new RegExp(`^[${KATAKANA}]$`, "u");
+
+  // A pattern of a word in its variant form that also finds the spellings it
+  // stands for: 書込み finds 書き込み, サーバ finds サーバー.
+  function variantPattern(word) {
+    const chars = Array.from(word);
+    let katakana = 0;
+    return chars.map((ch, i) => {
+      katakana = KATAKANA_CHAR_RE.test(ch) ? katakana + 1 : 0;
+      const next = chars[i + 1];
+      let pattern = escapeRegExp(ch);
+      if (KANJI_CHAR_RE.test(ch) && next && KANJI_CHAR_RE.test(next)) pattern += `[${OKURIGANA}]?`;
+      if (katakana >= 3 && ch !== "ー" && !(next && KATAKANA_CHAR_RE.test(next))) pattern += "ー*";
+      return pattern;
+    }).join("");
+  }
 
   // A window of the text around the first match, matches wrapped in <mark>.
   function snippet(text, query, words) {
     const terms = normalize(query).split(/\s+/).filter(Boolean);
-    const candidates = [terms, words.filter((w) => Array.from(w).length > 1 || !isCjk(w))];
+    const longest = (list) => list.sort((a, b) => b.length - a.length);
+    const candidates = [longest(terms).map(escapeRegExp),
+      longest(words.filter((w) => Array.from(w).length > 1 || !isCjk(w))).map(variantPattern)];
     const fragment = document.createDocumentFragment();
     for (const list of candidates) {
       if (list.length === 0) continue;
-      const pattern = new RegExp(list.sort((a, b) => b.length - a.length).map(escapeRegExp).join("|"), "giu");
+      const pattern = new RegExp(list.join("|"), "giu");
       const first = pattern.exec(text);
       if (!first) continue;
       const start = Math.max(0, first.index - SNIPPET_CHARS / 3);
@@ -251,7 +369,7 @@
     status.textContent = `「${query}」の検索結果: ${found.ids.length} 件`;
   }
 
-  window.techblogSearch = { normalize, tokens, plan, shardOf };
+  window.techblogSearch = { normalize, tokens, variant, prefixKey, plan, shardOf };
   document.addEventListener("DOMContentLoaded", () => {
     const container = document.querySelector(".techblog-search");
     if (!container) return;

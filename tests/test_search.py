@@ -60,9 +60,20 @@ SAMPLE_QUERIES = [
     ("k8s", "posts/2026/kubernetes-node-upgrade.html"),
     # docs, not only posts
     ("フロントマター", "docs/writers-guide/front-matter.html"),
+    # 表記ゆれ: okurigana and a long word's final ー (the sample writes 書き込み, サーバー, ユーザー)
+    ("書込み", "posts/2026/pg16-migration-part3-cutover.html"),
+    ("書込", "posts/2026/pg16-migration-part3-cutover.html"),
+    ("サーバ", "posts/2025/nginx-upstream-keepalive.html"),
+    ("ユーザ", "posts/2025/postmortem-connection-exhaustion.html"),
+    # English words by their first letters (three or more)
+    ("kube", "posts/2026/kubernetes-node-upgrade.html"),
+    ("postg", "posts/2026/pg16-migration-part3-cutover.html"),
+    ("terra", "posts/2026/terraform-module-design.html"),
+    ("postg 切替", "posts/2026/pg16-migration-part3-cutover.html"),
 ]
 
-NOTHING = ["量子暗号通信", "ミナト宇宙開発", "ipv6 デュアルスタック"]  # the last is only in a draft
+NOTHING = ["量子暗号通信", "ミナト宇宙開発", "ipv6 デュアルスタック",  # the last is only in a draft
+           "zzqx", "書込みホゲータ", "kubezz", "ku"]  # "ku": two letters do not expand
 
 FIXTURE_POSTS = {
     "posts/2026/know-how.md": post(date="2026-01-10 10:00", tags="[障害対応]", h1="運用ノウハウ集",
@@ -81,13 +92,43 @@ FIXTURE_POSTS = {
                                     body="未来計画カピバラ作戦について。"),
 }
 
+# 表記ゆれ, both ways: the title spells the short forms, the body mentions the long ones.
+FIXTURE_POSTS |= {
+    "posts/2026/variant-title.md": post(date="2026-01-16 10:00", tags="[障害対応]", h1="ユーザ書込みの遅延",
+                                        body="キューが詰まりました。"),
+    "posts/2026/variant-body.md": post(date="2026-01-17 10:00", tags="[障害対応]", h1="雑記その二",
+                                       body="ユーザーの書き込みの話です。" * 10),
+    "posts/2026/variant-server.md": post(date="2026-01-18 10:00", tags="[障害対応]", h1="設定の見直し",
+                                         body="アプリケーションサーバの設定と取扱い説明書を見直しました。"),
+}
+
 FIXTURE_QUERIES = [
     ("運用ノウハウ", "posts/2026/know-how.html"),
+    ("書き込み", "posts/2026/variant-title.html"),
+    ("サーバー", "posts/2026/variant-server.html"),
+    ("サーバーの設定", "posts/2026/variant-server.html"),
+    ("取り扱い説明書", "posts/2026/variant-server.html"),
     ("監視設定", "posts/2026/monitoring.html"),
     ("キャッシュ", "posts/2026/halfwidth.html"),
     ("api", "posts/2026/halfwidth.html"),
     ("鍵", "posts/2026/key.html"),
 ]
+# 表記ゆれ: (query, text) where the query finds the text, and where it must not.
+FOUND = [
+    ("書込み", "書き込み"), ("書き込み", "書込み"), ("書込", "書き込み"), ("取扱い", "取り扱い"), ("取り扱い", "取扱い"),
+    ("切替", "切り替え"), ("切り替え", "切替え"), ("問合わせ", "問い合わせ"), ("引継書", "引き継ぎ書"),
+    ("サーバ", "サーバー"), ("サーバー", "サーバ"), ("ユーザ", "ユーザー"), ("ユーザー", "ユーザ"),
+    ("サーバーの設定", "サーバの設定"), ("サーバの設定", "サーバーの設定"), ("ｻｰﾊﾞｰ", "サーバ"),
+    ("コンピューター", "コンピュータ"), ("メモリー", "メモリ"), ("ユーザー登録", "ユーザ登録"),
+]
+NOT_FOUND = [
+    ("コピー", "コピ"), ("エラー", "エラ"), ("キー", "キ"),  # two letters before the ー: kept
+    ("データ", "デタ"), ("サーバレス", "サーバーレス"),  # only a word's final ー
+    ("東京大阪", "東京の大阪"), ("東京大阪", "東京と大阪"), ("東京大阪", "東京が大阪"), ("書読む", "書を読む"),  # particles
+    ("大会", "大きな会"), ("新技術", "新しい技術"),  # two hiragana, or one that is not an okurigana
+    ("書込みホゲ", "書き込み"),
+]
+
 FIXTURE_NOTHING = ["ペンギン作戦", "カピバラ作戦"]
 
 
@@ -163,6 +204,36 @@ def test_title_match_ranks_above_body_mentions(page, fixture_site):
 
 
 @pytest.mark.browser
+@pytest.mark.parametrize("query", ["書込み", "書き込み", "ユーザ", "ユーザー", "ユーザーの書き込み"])
+def test_title_ranks_above_body_in_any_spelling(page, fixture_site, query):
+    found, _ = run_query(page, fixture_site[1], query)
+    assert found[:2] == ["posts/2026/variant-title.html", "posts/2026/variant-body.html"]
+
+
+@pytest.mark.browser
+def test_prefix_matches_rank_titles_and_tags_first(page):
+    found, _ = run_query(page, page.site_url, "kube")
+    # Kubernetes in the title and tags (k8s's label), then in the tags only, then in the text.
+    assert found[:2] == ["posts/2026/kubernetes-node-upgrade.html", "posts/2026/new-graduate-first-year.html"]
+    found, _ = run_query(page, page.site_url, "postg")
+    # PostgreSQL in the title (the posts also in the tags), above docs/tech/search.html,
+    # whose text has the word "postg" itself: the query's rarity is that of any of its forms.
+    titled = {"posts/2025/pg16-migration-part1-planning.html", "posts/2025/pg16-migration-part2-rehearsal.html",
+              "posts/2026/pg16-migration-part3-cutover.html", "docs/tech/postgresql-upgrade-runbook.html",
+              "posts/2025/postmortem-connection-exhaustion.html"}
+    assert set(found[:5]) == titled
+
+
+@pytest.mark.browser
+def test_snippet_marks_the_spelling_the_page_uses(page, fixture_site):
+    run_query(page, fixture_site[1], "書込み")
+    marks = page.locator("#search-results li").nth(1).locator("mark").all_inner_texts()
+    assert "書き込み" in marks
+    run_query(page, fixture_site[1], "サーバー")
+    assert "サーバ" in page.locator("#search-results li").first.locator("mark").all_inner_texts()
+
+
+@pytest.mark.browser
 def test_result_shows_title_date_and_marked_snippet(page):
     run_query(page, page.site_url, "ｺﾈｸｼｮﾝﾌﾟｰﾙ")
     first = page.locator("#search-results li").first
@@ -189,7 +260,17 @@ def test_query_downloads_a_few_index_files_and_other_pages_none(page):
     docs = [u for u in requested if "/_search/doc/" in u]
     assert 0 < len(shards) <= len(search_text.tokens("データベース移行"))
     assert len(docs) == len(found) <= 10
-    assert not [u for u in requested if "searchindex" in u]
+    assert not [u for u in requested if "searchindex" in u or "/_search/vocab/" in u]
+    # A Latin word: one vocabulary file, then its own shard and at most 8 of the words it begins.
+    for query in ("kube", "postg"):
+        requested.clear()
+        found, _ = run_query(page, page.site_url, query)
+        assert len([u for u in requested if "/_search/vocab/" in u]) == 1, query
+        assert 0 < len([u for u in requested if "/_search/shard/" in u]) <= 9, query
+        assert found
+    requested.clear()
+    run_query(page, page.site_url, "ku")
+    assert not [u for u in requested if "/_search/vocab/" in u]
 
 
 @pytest.mark.browser
@@ -209,12 +290,26 @@ def test_search_page_passes_axe(page):
 
 @pytest.mark.browser
 def test_browser_and_build_tokenize_alike(page):
-    samples = ["障害対応とデータベース移行", "PostgreSQL16 と k8s", "pg_upgrade", "ＡＷＳ と ｶﾀｶﾅ", "nginx の設定 TIME_WAIT", "𠮷野家の湊", "PostgreSQL16へ"]
+    samples = ["障害対応とデータベース移行", "PostgreSQL16 と k8s", "pg_upgrade", "ＡＷＳ と ｶﾀｶﾅ", "nginx の設定 TIME_WAIT", "𠮷野家の湊", "PostgreSQL16へ",
+               "ｻｰﾊﾞｰの書き込みを引き継ぎ書に", "ユーザーー構築とコピーの東京の大阪", *[t for pair in FOUND + NOT_FOUND for t in pair]]
     page.goto(page.site_url + "search.html")
     for text in samples:
         assert page.evaluate("t => window.techblogSearch.tokens(t)", text) == search_text.tokens(text)
+        normalized = search_text.normalize(text)
+        assert page.evaluate("t => window.techblogSearch.variant(t)", normalized) == search_text.variant(normalized)
         for token in search_text.tokens(text):
             assert page.evaluate("([t, n]) => window.techblogSearch.shardOf(t, n)", [token, 64]) == search_index.shard_of(token, 64)
+            assert page.evaluate("t => window.techblogSearch.prefixKey(t)", token) == search_text.prefix_key(token)
+
+
+@pytest.mark.browser
+def test_browser_plans_what_the_index_holds(page):
+    """The browser requires of *text* only what the index of each FOUND pair's text holds
+    (NOT_FOUND pairs stay apart by the same variant() and tokens(): the test above)."""
+    page.goto(page.site_url + "search.html")
+    for query, text in FOUND:
+        required = page.evaluate("q => window.techblogSearch.plan(q).required", query)
+        assert set(required) <= set(search_text.tokens(text)), (query, text, required)
 
 
 # -- The build ----------------------------------------------------------------------
@@ -249,6 +344,56 @@ def test_preview_builds_drafts_but_does_not_index_them(tmp_path):
     assert build.exists("posts/2026/secret-draft.html")
     text = "".join(p.read_text("utf-8") for p in (build.out / "_search").rglob("*.json"))
     assert "know-how" in text and "ペンギン" not in text
+
+
+def finds(query: str, text: str) -> bool:
+    """Whether the index of *text* holds every token of *query*'s variant form."""
+    return set(search_text.tokens(search_text.variant(search_text.normalize(query)))) <= set(search_text.tokens(text))
+
+
+@pytest.mark.parametrize(("query", "text"), FOUND, ids=[f"{q}-{t}" for q, t in FOUND])
+def test_spelling_variants_find_each_other(query, text):
+    assert finds(query, text)
+
+
+@pytest.mark.parametrize(("query", "text"), NOT_FOUND, ids=[f"{q}-{t}" for q, t in NOT_FOUND])
+def test_other_words_are_not_merged(query, text):
+    assert not finds(query, text)
+
+
+def test_variant_form():
+    assert search_text.variant("書き込み") == "書込み"
+    assert search_text.variant("取り扱い説明書") == "取扱説明書"
+    assert search_text.variant("サーバーの設定") == "サーバの設定"
+    assert search_text.variant("ユーザーー") == "ユーザ"
+    assert search_text.variant("コピーとエラー") == "コピーとエラー"
+    for text in ("書き込みを引き継ぎ書に", "サーバーーの", "ーーーー", "東京の大阪"):
+        assert search_text.variant(search_text.variant(text)) == search_text.variant(text)
+    assert search_text.tokens("書き込み")[-1] == "書込"  # the variant form's own pair
+    assert search_text.joins("サーバー") == []  # nothing follows the dropped ー
+
+
+def test_prefix_keys():
+    assert search_text.prefix_key("kubernetes") == "kub"
+    assert search_text.prefix_key("kube") == "kub"
+    assert search_text.prefix_key("ku") is None
+    assert search_text.prefix_key("16") is None
+    assert search_text.prefix_key("pg_upgrade") == "pg_"
+    assert search_text.prefix_key("サーバー") is None
+    assert search_index.in_vocabulary("kube") and not search_index.in_vocabulary("aws")
+
+
+def test_vocabulary_lists_words_by_first_letters(sample):
+    out = sample.out / "_search"
+    manifest = json.loads((out / "manifest.json").read_text("utf-8"))
+    vocab = {}
+    for n in range(manifest["vocab"]):
+        words = json.loads((out / "vocab" / f"{n}.json").read_text("utf-8"))
+        assert all(search_index.shard_of(key, manifest["vocab"]) == n for key in words)
+        vocab |= words
+    assert {"kubernetes", "kubectl"} <= set(vocab["kub"][0::2])
+    assert all(key == word[:3] and len(word) > 3 for key, words in vocab.items() for word in words[0::2])
+    assert all(words[1::2] == sorted(words[1::2], reverse=True) for words in vocab.values())
 
 
 def test_tokens_need_no_segmenter():

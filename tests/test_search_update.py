@@ -42,7 +42,7 @@ def in_place(out: Path, before: list[search.Page], after: list[search.Page]) -> 
                                 lambda i: search.doc_weights(after[i], average), written)
 
 
-@pytest.mark.parametrize("change", ["edit", "add", "remove-last", "edit-and-add"])
+@pytest.mark.parametrize("change", ["edit", "add", "remove-last", "edit-and-add", "new-words", "words-gone"])
 def test_update_in_place_equals_a_full_write(tmp_path, change):
     rng = random.Random(change)
     before = [page(rng, n) for n in range(60)]
@@ -50,6 +50,11 @@ def test_update_in_place_equals_a_full_write(tmp_path, change):
     if "edit" in change:
         after[17] = search.Page(before[17].url, before[17].title, before[17].date, before[17].tags,
                                 before[17].text + "。新しい段落でアラートの設計を追記")
+    if "words" in change:  # English words no other page has, and one more page with PostgreSQL (the vocabulary)
+        after[17] = search.Page(before[17].url, before[17].title, before[17].date, before[17].tags,
+                                before[17].text + "。Kubernetes と kubectl と PostgreSQL のサーバーへ書き込み")
+        if change == "words-gone":
+            before, after = after, before
     if "add" in change:
         after.append(page(rng, 60))
     if change == "remove-last":

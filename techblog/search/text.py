@@ -35,6 +35,17 @@ TOKEN_RE = re.compile(f"[{HIRAGANA}{KATAKANA}{KANJI}]+|[0-9a-z_\u00c0-\u024f\u03
 HIRAGANA_RE = re.compile(f"[{HIRAGANA}]")
 ALNUM_PARTS_RE = re.compile("[0-9]+|[^0-9]+")
 CJK_RE = re.compile(f"[{HIRAGANA}{KATAKANA}{KANJI}]")
+# 表記ゆれ, by rule (the reader's browser has no dictionary; search.js has the same rules):
+# - okurigana: one hiragana between two kanji, of the i- and e-row kana a verb's
+#   連用形 ends in (書き込み, 取り扱い, 切り替え, 問い合わせ), never a particle
+#   (の と が を に は で も や へ て): 書き込み also reads as 書込み;
+# - long vowel: the ー (or ーー) ending a katakana run of three letters or more
+#   before it (サーバー, ユーザー; コピー and エラー keep theirs): サーバー also reads as サーバ.
+# A Latin query word of PREFIX_MIN letters or more also finds the words it begins.
+PREFIX_MIN = 3
+PREFIX_KEY_RE = re.compile(f"[^0-9]{{{PREFIX_MIN}}}")
+OKURIGANA = "いきぎしじちびみりえけげせねべめれ"
+VARIANT_RE = re.compile(f"(?<=[{KANJI}])[{OKURIGANA}](?=[{KANJI}])|(?<=[{KATAKANA}]{{3}})ー+(?![{KATAKANA}])")
 # What is in the article but is not the page's own text: permalink marks,
 # ablog's prev/next links, preview banners, the post templates' byline, share
 # buttons, author cards, related posts and pager, and anything marked with
@@ -64,13 +75,37 @@ def normalize(text: str) -> str:
     return unicodedata.normalize("NFKC", text).lower()
 
 
+def variant(text: str) -> str:
+    """*text* (normalized) without okurigana and word-final long vowels: 書き込み -> 書込み, サーバー -> サーバ.
+
+    The query side searches for this form; the index holds the bigrams it
+    makes besides the text's own (see :func:`joins`).
+    """
+    return VARIANT_RE.sub("", text)
+
+
+def joins(run: str) -> list[str]:
+    """The bigrams of a kana/kanji run's :func:`variant` that the run itself lacks: 書き込み -> [書込]."""
+    return [run[m.start() - 1] + run[m.end()] for m in VARIANT_RE.finditer(run) if m.end() < len(run)]
+
+
+def prefix_key(token: str) -> str | None:
+    """The first three letters of a Latin word of three or more, which a query
+    word expands from (kube -> kubernetes, kubectl); None for other tokens."""
+    if len(token) < PREFIX_MIN or CJK_RE.match(token) or not PREFIX_KEY_RE.match(token):
+        return None
+    return token[:PREFIX_MIN]
+
+
 def tokens(text: str) -> list[str]:
-    """Index tokens of *text*: bigrams of kana/kanji runs, single kanji/katakana, Latin/digit words."""
+    """Index tokens of *text*: bigrams of kana/kanji runs (and of their variant form), single kanji/katakana,
+    Latin/digit words."""
     out: list[str] = []
     for run in TOKEN_RE.findall(normalize(text)):
         if CJK_RE.match(run):
             out.extend(HIRAGANA_RE.sub("", run))
             out.extend(map(operator.add, run, run[1:]))
+            out.extend(joins(run))
         else:
             # "PostgreSQL16" and "PostgreSQL 16" must meet: letters and digits
             # are also indexed apart.
@@ -85,7 +120,7 @@ def token_count(text: str) -> int:
     count = 0
     for run in TOKEN_RE.findall(normalize(text)):
         if CJK_RE.match(run):
-            count += len(HIRAGANA_RE.sub("", run)) + len(run) - 1
+            count += len(HIRAGANA_RE.sub("", run)) + len(run) - 1 + len(joins(run))
         else:
             parts = len(ALNUM_PARTS_RE.findall(run))
             count += 1 + (parts if parts > 1 else 0)

@@ -34,7 +34,7 @@ from techblog.speedups.layer import Speedup
 logger = logging.getLogger(__name__)
 SEARCH_CACHE = "techblog-search.pickle"
 SEARCH_STAMP = "techblog-search-stamp.json"
-SEARCH_CACHE_VERSION = 3
+SEARCH_CACHE_VERSION = 4  # 4: variant bigrams and the vocabulary
 
 
 class SearchCache:

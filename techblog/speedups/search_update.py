@@ -6,8 +6,10 @@ editing one post changes only the shards of the tokens it had or has and its
 own document file.  When the previous index was made with the same average
 length and ends up with the same number of shards, only those files are
 rewritten: the postings of the changed document ids are taken out of the
-shards on disk and the new ones put in.  The bytes are those a full write
-gives (tests/test_incremental.py compares every file with a clean build).
+shards on disk and the new ones put in, and the vocabulary files of the
+Latin words whose document count changed are written again.  The bytes are
+those a full write gives (tests/test_incremental.py compares every file with
+a clean build).
 """
 
 from __future__ import annotations
@@ -36,6 +38,8 @@ class Layout:
     average: float = 0.0
     total: int = 0
     shards: int = 0
+    vocab_total: int = 0
+    vocab_shards: int = 0
 
 
 Weights = Callable[[int], list[tuple[str, int]]]
@@ -48,7 +52,7 @@ def update(out: Path, pages: list[search.Page], keys: list[str], average: float,
     *old_weights(i)* and *new_weights(i)* give the (token, weight) pairs of
     document *i* before and now.
     """
-    if average != layout.average or not layout.shards or not written:
+    if average != layout.average or not layout.shards or not layout.vocab_shards or not written:
         return None
     count = max(len(keys), len(layout.keys))
     changed = [i for i in range(count) if i >= len(keys) or i >= len(layout.keys) or keys[i] != layout.keys[i]]
@@ -66,7 +70,7 @@ def update(out: Path, pages: list[search.Page], keys: list[str], average: float,
     by_shard: dict[int, set[str]] = {}
     for token in touched:
         by_shard.setdefault(search_index.shard_of(token, layout.shards), set()).add(token)
-    shards = {n: _read_shard(out, n, written) for n in by_shard}
+    shards = {n: _read_json(out, f"shard/{n}.json", written) for n in by_shard}
     if any(bucket is None for bucket in shards.values()):
         return None
     gone = sorted(changed)
@@ -74,7 +78,8 @@ def update(out: Path, pages: list[search.Page], keys: list[str], average: float,
     for doc_id, pairs in sorted(added.items()):
         for token, weight in pairs:
             new_postings.setdefault(token, []).append((doc_id, weight))
-    total = layout.total
+    total, vocab_total = layout.total, layout.vocab_total
+    counts: dict[str, int] = {}  # vocabulary words whose document count changed: the new count
     for n, tokens in by_shard.items():
         bucket = shards[n]
         for token in tokens:
@@ -85,19 +90,35 @@ def update(out: Path, pages: list[search.Page], keys: list[str], average: float,
                 bucket[token] = merged
             else:
                 bucket.pop(token, None)
-    if search_index.shard_count(total) != layout.shards:
+            if len(merged) != len(old) and search_index.in_vocabulary(token):
+                counts[token] = len(merged) // 2
+                vocab_total += search_index.vocab_size(token, len(merged) // 2) - search_index.vocab_size(token, len(old) // 2)
+    if (search_index.shard_count(total) != layout.shards
+            or search_index.shard_count(vocab_total, search_index.TARGET_VOCAB_BYTES) != layout.vocab_shards):
+        return None
+    vocab_by_shard: dict[int, dict[str, int]] = {}
+    for token, count in counts.items():
+        vocab_by_shard.setdefault(search_index.shard_of(search_text.prefix_key(token), layout.vocab_shards), {})[token] = count
+    vocabs = {n: _read_json(out, f"vocab/{n}.json", written) for n in vocab_by_shard}
+    if any(words is None for words in vocabs.values()):
         return None
     files = search_index.IndexFiles(out, written)
     if not all(files.keep(f"shard/{n}.json") for n in range(layout.shards) if n not in shards):
         return None
+    if not all(files.keep(f"vocab/{n}.json") for n in range(layout.vocab_shards) if n not in vocabs):
+        return None
     for n, bucket in shards.items():
         files.put(f"shard/{n}.json", search_text.encode(dict(sorted(bucket.items()))))
+    for n, by_key in vocabs.items():
+        words = {flat[i]: flat[i + 1] for flat in by_key.values() for i in range(0, len(flat), 2)}
+        words.update(vocab_by_shard[n])
+        files.put(f"vocab/{n}.json", search_index.vocab_file({w: c for w, c in words.items() if c}))
     for doc_id, page in enumerate(pages):
         name = f"doc/{doc_id}.json"
         if doc_id in added or not files.keep(name):
             files.put(name, search.doc_file(page))
-    layout.keys, layout.total = list(keys), total
-    return files.finish(len(pages), layout.shards)
+    layout.keys, layout.total, layout.vocab_total = list(keys), total, vocab_total
+    return files.finish(len(pages), layout.shards, layout.vocab_shards)
 
 
 def _merge(flat: list[int], gone: list[int], new: dict[int, int]) -> list[int]:
@@ -117,9 +138,8 @@ def _merge(flat: list[int], gone: list[int], new: dict[int, int]) -> list[int]:
     return merged
 
 
-def _read_shard(out: Path, n: int, written: dict[str, str]) -> dict | None:
-    """A shard of the previous index, when the file on disk is the one it wrote."""
-    name = f"shard/{n}.json"
+def _read_json(out: Path, name: str, written: dict[str, str]) -> dict | None:
+    """A shard or vocabulary file of the previous index, when the file on disk is the one it wrote."""
     try:
         raw = (out / name).read_bytes()
     except OSError:
