@@ -6,7 +6,7 @@ its modules (``docs/tech/architecture.md`` maps them):
 - :mod:`techblog.core`: site settings from ``techblog_site``, writers' problems, build inputs and outputs
 - :mod:`techblog.content`: registries, front matter, the post catalog, Japan time, new posts
 - :mod:`techblog.compat`: correctness fixes of ablog and Sphinx (the only product code that replaces upstream code)
-- :mod:`techblog.reader`: the pages readers see (home, post header and footer, listings, reading time, related posts)
+- :mod:`techblog.reader`: the pages readers see (home, post header and footer, listings in pages, reading time, related posts)
 - :mod:`techblog.distribution`: feeds, share images and meta tags, sitemap, redirects, reproducible output
 - :mod:`techblog.writing`: writers' tools beyond Markdown (diagrams, link cards)
 - :mod:`techblog.search`: the Japanese full-text search index

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 
 import pytest
@@ -196,3 +197,61 @@ def test_parallel_read_gives_the_serial_output(tmp_path):
     assert "別のプロセスが書きました" not in parallel.output
     assert_same_site(parallel, serial)
     shutil.rmtree(tmp_path / "site")
+
+
+# -- Listings of several pages (techblog.reader.listings): a new post moves every later post one place down
+
+PAGED = ("-D", "techblog_listing_page_size=2")
+MORE = {f"posts/2026/more{n}.md": post(date=f"2026-04-0{n} 10:00", h1=f"追加の記事 {n}", tags="[PostgreSQL]")
+        for n in (1, 2)}
+
+
+def blog_page_titles(build, page: str) -> list[str]:
+    return re.findall(r'class="tb-card__title"><a href="[^"]+">([^<]+)</a>', text(build, page))
+
+
+@pytest.mark.parametrize("layer", [(), ("-D", "techblog_speedups=0")], ids=["layer-on", "layer-off"])
+def test_listings_of_several_pages_after_an_edit_an_added_and_a_removed_post_equal_a_clean_build(tmp_path, layer):
+    src = make_site(tmp_path / "site", {**POSTS, **MORE})  # five posts: three pages of every listing with all of them
+
+    def again():
+        build = sphinx_build(src, tmp_path / "incremental", *PAGED, *layer, env=NOW, reread=False)
+        assert build.returncode == 0, build.output
+        return build
+
+    def same_as_clean(incremental):
+        clean = build_here(src, tmp_path / "clean", confoverrides={"techblog_listing_page_size": 2}, env=NOW)
+        assert clean.returncode == 0, clean.output
+        assert_same_site(incremental, clean)
+        shutil.rmtree(tmp_path / "clean")  # the next clean build starts from nothing
+
+    first = again()
+    assert blog_page_titles(first, "blog/page/3.html") == ["最初の記事"]
+    assert not first.exists("blog/page/4.html")
+    # An edit of the oldest post: only the last page of each listing shows it.
+    oldest = src / "posts/2026/first.md"
+    oldest.write_text(oldest.read_text(encoding="utf-8").replace("最初の記事", "改題した最初の記事"), encoding="utf-8")
+    same_as_clean(again())
+    # A new newest post: every later post moves one place, the last page gets a second one.
+    (src / "posts/2026/newest.md").write_text(post(date="2026-05-20 10:00", h1="最新の記事", tags="[PostgreSQL]"),
+                                              encoding="utf-8")
+    added = again()
+    assert blog_page_titles(added, "blog.html")[0] == "最新の記事"
+    assert blog_page_titles(added, "blog/page/3.html") == ["二本目の記事", "改題した最初の記事"]
+    same_as_clean(added)
+    # One more: a fourth page appears, in the sitemap too.
+    (src / "posts/2026/newer.md").write_text(post(date="2026-05-10 10:00", h1="新しめの記事", tags="[PostgreSQL]"),
+                                             encoding="utf-8")
+    fourth = again()
+    assert blog_page_titles(fourth, "blog/page/4.html") == ["改題した最初の記事"]
+    assert blog_page_titles(fourth, "blog/2026/page/4.html") == ["改題した最初の記事"]
+    assert "blog/page/4.html" in fourth.html("sitemap.xml")
+    same_as_clean(fourth)
+    # Two posts removed: the fourth pages are gone again, the later posts move back up.
+    (src / "posts/2026/newest.md").unlink()
+    (src / "posts/2026/more2.md").unlink()
+    removed = again()
+    for gone in ("blog/page/4.html", "blog/2026/page/4.html", "blog/category/tech/page/4.html"):
+        assert not removed.exists(gone), f"{gone} was left in the output"
+    assert "page/4.html" not in removed.html("sitemap.xml")
+    same_as_clean(removed)

@@ -41,6 +41,8 @@ from sphinx.application import Sphinx
 from techblog import metadata
 from techblog.compat.patching import for_build
 from techblog.content import posts, registries
+from techblog.core import staleness
+from techblog.reader import listings
 
 
 def collection_paths(app: Sphinx) -> dict[str, str]:
@@ -74,12 +76,17 @@ def _turn_off_ablog_feeds(app: Sphinx, config) -> None:
 def _archive_pages_without_drafts(app: Sphinx):
     """ablog always writes ``blog/drafts.html``; production must show no trace of drafts.
 
-    The event ``techblog-archive-pages`` may leave out pages whose file is
-    already this build's (:mod:`techblog.speedups.collection_pages`).
+    Each listing is cut into pages (:mod:`techblog.reader.listings`), and every
+    page made is noted, so that a page a listing no longer has is deleted
+    (:mod:`techblog.core.staleness`).  The event ``techblog-archive-pages`` may
+    leave out pages whose file is already this build's
+    (:mod:`techblog.speedups.collection_pages`).
     """
     preview = posts.of(app).preview
     pages = [page for page in ablog.post.generate_archive_pages(app)
              if preview or page[0] != Blog(app).drafts.docname]
+    pages = listings.paginate(app, pages)
+    staleness.note_generated(app, [page[0] for page in pages])
     kept = app.emit_firstresult("techblog-archive-pages", pages)
     yield from (pages if kept is None else kept)
 
@@ -98,6 +105,8 @@ def _install(app: Sphinx, config) -> None:
 def setup(app: Sphinx) -> dict:
     app.setup_extension("ablog")
     app.setup_extension("techblog.content.posts")
+    app.setup_extension("techblog.core.staleness")
+    app.setup_extension("techblog.reader.listings")
     app.add_event("techblog-archive-pages")
     app.connect("config-inited", _fresh_state, priority=0)
     app.connect("config-inited", _turn_off_ablog_feeds)

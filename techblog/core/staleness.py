@@ -11,6 +11,10 @@
   what it wrote.  They are removed at the end of the build, so the output holds
   what a build into an empty folder would (what other extensions write for a
   page, they remove for the pages :func:`removed_docs` lists).
+  The same holds for a generated page that a build no longer makes (the last
+  page of a listing that got shorter, the listing of a tag left without
+  posts): generated pages are noted (:func:`note_generated`) and those of the
+  last build that this one did not make are deleted.
   The pages of each build are listed in the doctree folder, so this works even
   when Sphinx starts from a fresh environment.
 - A problem found while reading a page (a safety finding, a broken link, any
@@ -53,6 +57,22 @@ REREAD_MARK = "techblog-reread-all"
 
 
 _removed: PerBuild[set[str]] = PerBuild(set)
+_generated: PerBuild[set[str]] = PerBuild(set)
+_generated_before: PerBuild[set[str]] = PerBuild(set)
+
+
+def note_generated(app: Sphinx, pagenames) -> None:
+    """Pages this build makes that have no source (listings): a page no longer made is deleted at the end."""
+    _generated(app).update(pagenames)
+
+
+def _last_build(app: Sphinx) -> dict:
+    """The documents and generated pages the last build recorded (a list of documents in older builds)."""
+    try:
+        recorded = json.loads(Path(app.doctreedir, DOCS_FILE).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return {"docs": recorded} if isinstance(recorded, list) else recorded if isinstance(recorded, dict) else {}
 
 
 def removed_docs(app: Sphinx) -> set[str]:
@@ -62,10 +82,9 @@ def removed_docs(app: Sphinx) -> set[str]:
 
 def _outdated(app: Sphinx, env, added, changed, removed) -> list[str]:
     """Pages gone since the last build; every page when the last build had problems."""
-    try:
-        before = set(json.loads(Path(app.doctreedir, DOCS_FILE).read_text(encoding="utf-8")))
-    except (OSError, ValueError):
-        before = set()
+    last = _last_build(app)
+    before = set(last.get("docs", []))
+    _generated_before.set(app, set(last.get("generated", [])))
     _removed.set(app, (before | set(removed)) - set(env.found_docs))
     mark = Path(app.doctreedir, REREAD_MARK)
     if mark.is_file():
@@ -78,18 +97,22 @@ def _delete_removed_outputs(app: Sphinx, exception) -> None:
     if exception is not None or app.builder.format != "html":
         return
     out = Path(app.builder.outdir)
-    for docname in sorted(removed_docs(app) - set(app.env.found_docs)):
+    found = set(app.env.found_docs)
+    for docname in sorted(removed_docs(app) - found):
         targets = [out / app.builder.get_target_uri(docname)]
         targets += (out / "_sources").glob(f"{docname}.*")
         for target in targets:
             if target.is_file():
                 target.unlink()
+    for pagename in sorted(_generated_before(app) - _generated(app) - found):
+        (out / app.builder.get_target_uri(pagename)).unlink(missing_ok=True)
 
 
 def _record(app: Sphinx, exception) -> None:
     if exception is not None or app.builder.format != "html":
         return
-    Path(app.doctreedir, DOCS_FILE).write_text(json.dumps(sorted(app.env.found_docs)), encoding="utf-8")
+    recorded = {"docs": sorted(app.env.found_docs), "generated": sorted(_generated(app))}
+    Path(app.doctreedir, DOCS_FILE).write_text(json.dumps(recorded), encoding="utf-8")
     if app.statuscode or getattr(app, "_warncount", 0):
         Path(app.doctreedir, REREAD_MARK).touch()
 

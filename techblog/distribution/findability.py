@@ -1,6 +1,6 @@
 """Findability: sitemap.xml, robots.txt, the 404 page and redirects of moved posts.
 
-- ``sitemap.xml`` lists every published page (posts, listings, docs) and
+- ``sitemap.xml`` lists every published page (posts, every page of each listing, docs) and
   nothing else: no search, index, 404 or drafts page, no redirect stub.  It is
   written here rather than with sphinx-sitemap 2.9, which lists pages in the
   order parallel workers finish, adds ``hreflang`` links for every folder of
@@ -26,6 +26,7 @@ from techblog import metadata
 from techblog.content import jst, posts
 from techblog.core.perbuild import PerBuild
 from techblog.core.problems import Problem, report
+from techblog.reader import listings
 from techblog.safety import csp
 
 SITEMAP = "sitemap.xml"
@@ -72,7 +73,7 @@ def old_page(path: str) -> str:
 
 def _site_pages(app: Sphinx) -> set[str]:
     blog = Blog(app)
-    docnames = set(app.env.found_docs) | {blog.posts.docname}
+    docnames = set(app.env.found_docs) | {blog.posts.docname} | listings.listing_docnames(app)
     for catalog in blog.catalogs.values():
         docnames.add(catalog.docname)
         docnames.update(collection.docname for collection in catalog)
@@ -119,13 +120,13 @@ def _record_page(app: Sphinx, pagename: str, templatename: str, context: dict, d
 
 
 def _ablog_pages(app: Sphinx) -> set[str]:
-    """The listing pages ablog writes (``ablog.post.generate_archive_pages``).
+    """The listing pages ablog writes (``ablog.post.generate_archive_pages``), every page of each.
 
     An incremental build does not write them again when no listing changed
     (techblog.compat.incremental), so they are named here rather than seen written.
     """
     blog = Blog(app)
-    pages = {blog.posts.docname}
+    pages = {blog.posts.docname} | listings.listing_docnames(app)
     for catalog in (blog.author, blog.location, blog.language, blog.category, blog.archive, blog.tags):
         if catalog:
             pages.add(catalog.docname)

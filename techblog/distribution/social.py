@@ -21,6 +21,7 @@ from techblog import metadata
 from techblog.content import jst, posts, registries
 from techblog.distribution import shareimage
 from techblog.reader import reading
+from techblog.reader.pages import page_suffix
 
 DESCRIPTION_LENGTH = 120
 
@@ -56,10 +57,13 @@ def description(app: Sphinx, pagename: str, context: dict, doctree) -> str:
         return excerpt or _first_paragraph(doctree) or meta.title
     collection = context.get("collection")
     if collection is not None:
+        # Page 2 and on of a listing: the same text would be a duplicate description to search engines.
+        suffix = page_suffix(context.get("tb_page"))
         entry = getattr(collection, "entry", None)
         if entry is not None and entry.description:
-            return entry.description
-        return f"{site['title']}の{plain(context.get('title', '')) or collection.name}の一覧です。"
+            return entry.description + suffix
+        title = plain(context.get("title", "")).removesuffix(suffix)
+        return f"{site['title']}の{title or collection.name}の一覧です。{suffix}"
     if context.get("catalog") is not None:
         return f"{site['title']}の{plain(context.get('title', ''))}です。"
     series = (context.get("tb_series") or {}).get("entry")

@@ -3,6 +3,7 @@
 from techblog import setup_modules
 
 MODULES = [
+    "techblog.reader.listings",
     "techblog.reader.pages",
     "techblog.reader.reading",
     "techblog.reader.lightpages",

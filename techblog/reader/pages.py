@@ -21,7 +21,7 @@ from techblog.content import jst, posts, registries
 from techblog.content.registries import LINK_KINDS
 from techblog.core import docstore
 from techblog.core.perbuild import PerBuild
-from techblog.reader import reading, related
+from techblog.reader import listings, reading, related
 
 LATEST_ON_HOME = 10
 EXCERPT_CHARS = 120
@@ -195,15 +195,23 @@ def follow_links(app: Sphinx) -> list[dict]:
     return links
 
 
-CATALOG_TITLES = {"tags": "タグ一覧", "category": "カテゴリ一覧", "author": "著者一覧", "archive": "年別アーカイブ"}
+CATALOG_TITLES = {"tags": "タグ一覧", "category": "カテゴリ一覧", "author": "著者一覧", "archive": "アーカイブ"}
 
 
-def listing_context(app: Sphinx, collection) -> dict:
-    """A page listing posts: all posts, a year, a tag, a category or an author."""
+def listing_context(app: Sphinx, collection, page: dict | None = None) -> dict:
+    """A page of a listing of posts: all posts, a year, a tag, a category or an author.
+
+    *page* is the page's ``tb_page`` (:mod:`techblog.reader.listings`); without
+    it the listing shows all its posts on one page.  A year's listing is
+    grouped by month (each month's heading has the id the archive links to).
+    """
     kind = collection.catalog.name
     entry = getattr(collection, "entry", None)
-    cards = [c for c in (card(app, post.docname) for post in collection) if c]
-    listing = {"kind": kind, "cards": cards, "description": entry.description if entry else "", "author": None}
+    docnames = page["docnames"] if page is not None else [post.docname for post in collection]
+    cards = [c for c in (card(app, docname) for docname in docnames) if c]
+    count = page["count"] if page is not None else len(cards)
+    listing = {"kind": kind, "cards": cards, "description": entry.description if entry else "", "author": None,
+               "count": count, "pager": _pager(page), "groups": [{"heading": None, "id": None, "cards": cards}]}
     if kind == "tags":
         listing["title"] = f"タグ「{collection.name}」の記事"
     elif kind == "category":
@@ -214,9 +222,48 @@ def listing_context(app: Sphinx, collection) -> dict:
         listing["description"] = ""
     elif kind == "archive":
         listing["title"] = f"{collection.name}年の記事"
+        listing["groups"] = _by_month(app, cards)
     else:
         listing["title"] = "すべての記事"
     return listing
+
+
+def month_anchor(month: int) -> str:
+    """The id of a month's heading on a year's listing page."""
+    return f"month-{month:02d}"
+
+
+def _by_month(app: Sphinx, cards: list[dict]) -> list[dict]:
+    """Cards of a year's page grouped by month, newest first."""
+    catalog = posts.of(app).all
+    groups: list[dict] = []
+    for c in cards:
+        month = catalog[c["docname"]].date.month
+        if not groups or groups[-1]["month"] != month:
+            groups.append({"month": month, "heading": f"{month}月", "id": month_anchor(month), "cards": []})
+        groups[-1]["cards"].append(c)
+    return groups
+
+
+def _pager(page: dict | None) -> dict | None:
+    """The pager of a listing page: where it is, what it shows, the pages it links to (None: one page only)."""
+    if page is None:
+        return None
+    shown = len(page["docnames"])
+    return {
+        "number": page["number"], "pages": page["pages"], "count": page["count"],
+        "first": page["start"], "last": page["start"] + shown - 1 if shown else 0,
+        "prev": page["prev"], "next": page["next"],
+        "links": [None if link is None else {"number": link[0], "docname": link[1], "current": link[0] == page["number"]}
+                  for link in page["links"]],
+    }
+
+
+def page_suffix(page: dict | None) -> str:
+    """What tells page 2 and on of a listing apart in its title: 「（2 / 14 ページ）」."""
+    if page is None or page["number"] <= 1:
+        return ""
+    return f"（{page['number']} / {page['pages']} ページ）"
 
 
 def catalog_context(app: Sphinx, catalog) -> dict:
@@ -226,7 +273,27 @@ def catalog_context(app: Sphinx, catalog) -> dict:
     if catalog.name == "author":
         for item in items:
             item["author"] = author_profile(app, item["entry"]) if item["entry"] else None
-    return {"kind": catalog.name, "title": CATALOG_TITLES.get(catalog.name, str(catalog.name)), "items": items}
+    if catalog.name == "archive":
+        for item, collection in zip(items, collections, strict=True):
+            item["months"] = archive_months(app, collection)
+    return {"kind": catalog.name, "title": CATALOG_TITLES.get(catalog.name, str(catalog.name)), "items": items,
+            "total": sum(item["count"] for item in items) if catalog.name == "archive" else None}
+
+
+def archive_months(app: Sphinx, collection) -> list[dict]:
+    """A year's months with posts, newest first: the count, and the page of the year's listing where each starts."""
+    catalog = posts.of(app).all
+    size = listings.page_size(app)
+    months: list[dict] = []
+    for index, post in enumerate(collection):
+        month = catalog[post.docname].date.month
+        if months and months[-1]["month"] == month:
+            months[-1]["count"] += 1
+            continue
+        docname = listings.page_docname(collection.docname, listings.page_of(index, size))
+        months.append({"month": month, "label": f"{month}月", "count": 1, "docname": docname,
+                       "anchor": month_anchor(month)})
+    return months
 
 
 def series_pages(app: Sphinx):
@@ -285,10 +352,17 @@ def _page_context(app: Sphinx, pagename: str, templatename: str, context: dict, 
         # offer the first page of its table of contents (the docs) as the blog's "next" page.
         context["theme_show_prev_next"] = False
     if templatename == "ablog/collection.html":
-        context["tb_listing"] = listing_context(app, context["collection"])
+        page = context.get("tb_page")
+        context["tb_listing"] = listing_context(app, context["collection"], page)
         # Sphinx's ``title`` and ablog's ``feed_title`` are put in the page as HTML; a label is writer text.
-        context["title"] = escape(context["tb_listing"]["title"])
+        context["title"] = escape(context["tb_listing"]["title"] + page_suffix(page))
         context["feed_title"] = escape(context["tb_listing"]["title"])
+        # <link rel="prev/next"> in the head (Sphinx's layout); the theme's own footer pager would
+        # show them again as the previous and next "document", so the page has only its own pager.
+        pathto = context["pathto"]
+        context["prev"] = {"link": pathto(page["prev"]), "title": "前のページ"} if page and page["prev"] else None
+        context["next"] = {"link": pathto(page["next"]), "title": "次のページ"} if page and page["next"] else None
+        context["theme_show_prev_next"] = False
     if templatename == "ablog/catalog.html":
         context["tb_catalog"] = catalog_context(app, context["catalog"])
         context["title"] = escape(context["tb_catalog"]["title"])

@@ -1,7 +1,8 @@
 """ablog's listing pages written again only when what they show changed.
 
 ablog writes every listing page (all posts, each tag, category, author and
-year) on every build.  Each page's key (its posts' listing keys from
+year, each cut into pages by :mod:`techblog.reader.listings`) on every build.
+Each page's key (the listing keys of the posts it shows from
 :mod:`techblog.compat.incremental`, its title and scalars) is kept in the
 doctree folder; a page whose key is unchanged and whose file is there is left
 as it is.  With the layer off every page is written, to the same bytes.
@@ -25,14 +26,25 @@ COLLECTIONS = "techblog-collections.json"
 
 
 def _collection_page_key(context: dict, keys: dict[str, str]) -> str:
-    """What one of ablog's pages shows: its posts (and their listing keys) or its collections, and its title."""
+    """What one of ablog's pages shows, and its title.
+
+    A page of a listing (``tb_page``, :mod:`techblog.reader.listings`): its own
+    posts with their listing keys, its number, the number of pages and the
+    listing's total; a listing not cut into pages: all its posts.  An index
+    (tags, categories, authors, the archive by year and month): each
+    collection's posts with their listing keys (the archive's months and the
+    pages they start on follow from the posts' dates).
+    """
     shown: list = []
-    if context.get("collection") is not None:
+    page = context.get("tb_page")
+    if page is not None:
+        shown = [(docname, keys.get(docname)) for docname in page["docnames"]]
+    elif context.get("collection") is not None:
         shown = [(post.docname, keys.get(post.docname)) for post in context["collection"]]
     elif context.get("catalog") is not None:
-        shown = [(str(c), c.docname, [post.docname for post in c]) for c in context["catalog"]]
+        shown = [(str(c), c.docname, [(post.docname, keys.get(post.docname)) for post in c]) for c in context["catalog"]]
     scalars = sorted((k, v) for k, v in context.items() if v is None or isinstance(v, (str, int, bool)))
-    return incremental._digest(scalars, shown)
+    return incremental._digest(scalars, shown, page)
 
 
 class CollectionKeys:
