@@ -79,7 +79,7 @@ import: $(VENV)/.site-installed ## WordPress・はてなブログのエクスポ
 linkcards: $(VENV)/.site-installed ## リンクカードの URL のページを取得し data/linkcards.yml と画像を更新する（取り直すなら REFRESH=1、取得せず漏れを確かめるなら CHECK=1）
 	$(BIN)/python -m techblog.writing.linkcards $(if $(REFRESH),--refresh) $(if $(CHECK),--check)
 
-bench: $(VENV)/.site-installed $(VENV)/.renderers-installed ## 記事 N 本（既定 1000）でビルド時間・メモリ・ページの重さを測り、素の構成と比べる（例: make bench N=200）
+bench: $(VENV)/.test-installed $(VENV)/.renderers-installed ## 記事 N 本（既定 1000）でビルド時間・メモリ・ページの重さを測り、素の構成と比べる（例: make bench N=200）
 	$(BIN)/python tools/bench.py --posts $(N) $(BENCHOPTS)
 
 bench-search: $(VENV)/.test-installed ## 記事 N 本（既定 1000）で検索を計測し、標準の Sphinx 検索と比べる（数分かかります）

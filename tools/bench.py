@@ -268,6 +268,35 @@ def build(src: Path, out: Path, args: list[str]) -> Run:
     return Run(seconds, cpu, watch.peak, proc.returncode, output)
 
 
+def scale_rows(out: Path, clean: Run, posts: int) -> list[tuple[str, str]]:
+    """What grows with the number of posts: time per post, doctrees, the search index, the heaviest non-post page."""
+    doctrees = out / ".doctrees"
+    search = out / "_search"
+    # Listings, the archive, home, author and tag pages: what grows with the number of posts (not posts, not docs).
+    pages = [p for p in out.rglob("*.html")
+             if not {"posts", "docs", ".doctrees", "_static"} & set(p.relative_to(out).parts)]
+    heaviest = max(pages, key=lambda p: p.stat().st_size)
+    over = sum(1 for p in pages if p.stat().st_size > 100 * 1024)
+    return [
+        ("clean build per post", f"{clean.seconds / posts * 1000:.1f} ms"),
+        ("doctrees size", mb(sum(p.stat().st_size for p in doctrees.rglob("*") if p.is_file()))),
+        ("search index", f"{mb(sum(p.stat().st_size for p in search.rglob('*') if p.is_file()))} in "
+                         f"{sum(1 for p in search.rglob('*') if p.is_file()):,} files"),
+        ("heaviest listing or index page", f"{heaviest.relative_to(out).as_posix()} {kb(heaviest.stat().st_size)} "
+                                             f"({over} of {len(pages):,} such pages over 100 KB)"),
+    ]
+
+
+def search_rows(out: Path, queries: list[str]) -> list[tuple[str, str]]:
+    from bench_search import browse  # tools/bench_search.py: Playwright and the machine's Chromium
+
+    rows = []
+    for query in queries:
+        index_bytes, _, _, found = browse(out, "ours", query)
+        rows.append((f"search download: {query}", f"{kb(index_bytes)} of index for {found} results shown"))
+    return rows
+
+
 def folder_size(path: Path) -> int:
     return sum(p.stat().st_size for p in path.rglob("*") if p.is_file() and ".doctrees" not in p.parts)
 
@@ -394,6 +423,8 @@ def main(argv: list[str] | None = None) -> int:
                         help="clean builds of this site and of stock, back to back, for the ratio (median)")
     parser.add_argument("--lighthouse", action="store_true", help="also run Lighthouse on home and a post page")
     parser.add_argument("--keep", type=Path, help="build in this folder and keep it")
+    parser.add_argument("--search-query", action="append", default=[],
+                        help="measure the bytes the search page downloads for this query (repeatable; needs the test packages)")
     args = parser.parse_args(argv)
 
     tmp = args.keep or Path(tempfile.mkdtemp(prefix="techblog-bench-"))
@@ -455,6 +486,9 @@ def run(args, tmp: Path) -> int:
                  + ", ".join(f"{k} {kb(v)}" for k, v in sorted(kinds.items())) + ")"))
     home_weight, home_wire, _ = page_weight(out, "index.html")
     rows.append(("home page weight", f"{kb(home_wire)} transferred (gzip), {kb(home_weight)} uncompressed"))
+    rows += scale_rows(out, clean, args.posts)
+    if args.search_query:
+        rows += search_rows(out, args.search_query)
     failed = [f"{name} {k + 1}" for name, group in (("no-op", noops), ("edit", edits), ("add", adds))
               for k, r in enumerate(group) if r.returncode]
 
@@ -471,7 +505,9 @@ def run(args, tmp: Path) -> int:
 
     if args.lighthouse:
         from lighthouse import audit  # tools/lighthouse.py
-        for name, page in (("home", "index.html"), ("post", post_page)):
+        largest_tag = max((out / "blog" / "tag").glob("*.html"), key=lambda p: p.stat().st_size).relative_to(out).as_posix()
+        for name, page in (("home", "index.html"), ("post", post_page), ("all posts, page 1", "blog.html"),
+                           ("largest tag", largest_tag), ("archive", "blog/archive.html")):
             rows.append((f"Lighthouse {name} (mobile)", audit(out, page, tmp)))
 
     width = max(len(name) for name, _ in rows)
