@@ -9,17 +9,22 @@ renderer's message, on every build until it is fixed.
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 from sphinx.application import Sphinx
 
 from techblog.core import docstore
+from techblog.core.perbuild import PerBuild
 from techblog.core.problems import Problem, report
 
 from . import graphviz, mermaid, svg
 from .directives import DIAGRAMS
 
 FOLDER = "techblog-diagrams"
+
+# The stylesheets the site's drawings use, read once after drawing (:func:`draw_all`) for the end of the build.
+stylesheets_used: PerBuild[set[str]] = PerBuild(set)
 
 
 def folder(app: Sphinx) -> Path:
@@ -35,12 +40,16 @@ def diagrams_of(env, docname: str) -> list[dict]:
     return docstore.of(env, DIAGRAMS).get(docname, [])
 
 
-def _save(app: Sphinx, key: str, drawing: dict) -> None:
-    file = folder(app) / f"{key}.json"
+def write_atomically(file: Path, text: str) -> None:
+    """Whole or not at all, also when parallel writers write the same file."""
     file.parent.mkdir(parents=True, exist_ok=True)
-    partial = file.with_suffix(".part")
-    partial.write_text(json.dumps(drawing, ensure_ascii=False), encoding="utf-8")
+    partial = file.with_name(f".{file.name}.{os.getpid()}.part")
+    partial.write_text(text, encoding="utf-8")
     partial.replace(file)
+
+
+def _save(app: Sphinx, key: str, drawing: dict) -> None:
+    write_atomically(folder(app) / f"{key}.json", json.dumps(drawing, ensure_ascii=False))
 
 
 def _finished_mermaid(key: str, drawn: mermaid.Drawn) -> dict:
@@ -83,17 +92,19 @@ def draw_all(app: Sphinx, env) -> None:
                 _save(app, d["key"], _finished_graphviz(d["key"], d["source"]))
             except (graphviz.RendererMissing, OSError) as missing_renderer:
                 failed[d["key"]] = str(missing_renderer)
+    used = stylesheets_used(app)
     for d in every:
-        _report(app, d, failed.get(d["key"]))
+        drawing = {} if d["key"] in failed else load(app.doctreedir, d["key"]) or {}
+        used.update(drawing.get("css") or {})
+        _report(app, d, drawing, failed.get(d["key"]))
     _forget_unused(app, {d["key"] for d in every})
 
 
-def _report(app: Sphinx, diagram: dict, failure: str | None) -> None:
+def _report(app: Sphinx, diagram: dict, drawing: dict, failure: str | None) -> None:
     name = "Mermaid" if diagram["kind"] == "mermaid" else "Graphviz"
     if failure:
         report(app, Problem(diagram["path"], diagram["line"] - 1, failure))
         return
-    drawing = load(app.doctreedir, diagram["key"]) or {}
     if drawing.get("error"):
         at = drawing.get("line", 0)  # past the last line when the renderer met the end: the fence's line then
         line = diagram["line"] + at - 1 if 1 <= at <= diagram["lines"] else diagram["line"] - 1

@@ -52,10 +52,7 @@ def stylesheets(app: Sphinx, pagename: str, templatename: str, context: dict, do
         for name, rules in ((drawing.load(app.doctreedir, d["key"]) or {}).get("css") or {}).items():
             file = out / f"{name}.css"
             if not file.is_file():
-                out.mkdir(parents=True, exist_ok=True)
-                partial = file.with_suffix(f".{pagename.replace('/', '_')}.part")
-                partial.write_text(rules, encoding="utf-8")
-                partial.replace(file)
+                drawing.write_atomically(file, rules)
             app.add_css_file(f"{STATIC}/{name}.css")
 
 
@@ -63,10 +60,7 @@ def remove_unused(app: Sphinx, exception) -> None:
     out = Path(app.outdir) / "_static" / STATIC
     if exception or not out.is_dir():
         return
-    used = set()
-    for docname in list(getattr(app.env, "techblog_diagrams", {})):
-        for d in drawing.diagrams_of(app.env, docname):
-            used |= set((drawing.load(app.doctreedir, d["key"]) or {}).get("css") or {})
+    used = drawing.stylesheets_used.pop(app) or set()
     for file in out.glob("*.css"):
         if file.stem not in used:
             file.unlink()
