@@ -131,13 +131,19 @@ def _check_location(meta: PostMeta, fail) -> None:
         fail(0, f"ファイル名「{meta.slug}」は URL になるので、半角英小文字・数字・ハイフンだけにしてください（例: pg16-upgrade.md）")
 
 
-def _decode(raw: bytes, fail) -> str | None:
+def utf8(raw: bytes) -> tuple[str | None, int]:
+    """``(text, 0)`` of UTF-8 bytes (a byte order mark dropped), or ``(None, line)`` of the first byte that is not UTF-8."""
     if raw.startswith(b"\xef\xbb\xbf"):
         raw = raw[3:]
     try:
-        text = raw.decode("utf-8")
+        return raw.decode("utf-8"), 0
     except UnicodeDecodeError as err:
-        line = raw[: err.start].count(b"\n") + 1
+        return None, raw[: err.start].count(b"\n") + 1
+
+
+def _decode(raw: bytes, fail) -> str | None:
+    text, line = utf8(raw)
+    if text is None:
         guess = ""
         for encoding, name in (("cp932", "Shift_JIS"), ("euc_jp", "EUC-JP")):
             try:

@@ -6,6 +6,8 @@ import argparse
 import sys
 from pathlib import Path
 
+from techblog.content.frontmatter import utf8
+
 from . import hatena, wordpress
 from .entries import Export, ExportError
 from .writer import Importer, Options
@@ -17,14 +19,9 @@ def read(path: Path) -> Export:
     """The export at *path*, WordPress or Hatena Blog by its content (ExportError when neither)."""
     if not path.is_file():
         raise ExportError(f"{path}: エクスポートのファイルがありません。SOURCE= にファイルのパスを書いてください")
-    raw = path.read_bytes()
-    if raw.startswith(b"\xef\xbb\xbf"):
-        raw = raw[3:]
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError as err:
-        line = raw[: err.start].count(b"\n") + 1
-        raise ExportError(f"{path}:{line}: ファイルが UTF-8 ではありません。UTF-8 で書き出し直してください") from None
+    text, line = utf8(path.read_bytes())
+    if text is None:
+        raise ExportError(f"{path}:{line}: ファイルが UTF-8 ではありません。UTF-8 で書き出し直してください")
     head = text[:4000]
     if wordpress.looks_like(head):
         return wordpress.parse(path)
