@@ -84,6 +84,17 @@ class PageWatch:
         page.on("request", on_request)
 
 
+def reader(browser, site_url: str, width: int = 1280, mode: str = "light"):
+    """``(context, page)`` of a reader at *width* px who chose *mode*; ``page.watch`` records errors and foreign requests."""
+    context = browser.new_context(viewport={"width": width, "height": 900}, locale="ja-JP", color_scheme=mode)
+    page = context.new_page()
+    # The theme keeps the reader's choice in localStorage; set it as a reader who chose this mode.
+    page.add_init_script(f"localStorage.setItem('mode', '{mode}'); localStorage.setItem('theme', '{mode}');")
+    page.watch = PageWatch(origin=site_url.rstrip("/"))
+    page.watch.attach(page)
+    return context, page
+
+
 def screenshot(page, name: str) -> Path:
     ARTIFACTS.mkdir(exist_ok=True)
     path = ARTIFACTS / f"{name}.png"

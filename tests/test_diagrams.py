@@ -7,7 +7,7 @@ import re
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 
-from .browser import PageWatch, StaticServer, screenshot
+from .browser import StaticServer, reader, screenshot
 from .sitebuild import build_here, make_site, post
 
 LONG_LABEL = "ロードバランサーからアプリケーションサーバー群への振り分け"
@@ -90,11 +90,7 @@ def site_url(build):
 
 
 def _open(browser, site_url, mode: str, width: int = 1280):
-    context = browser.new_context(viewport={"width": width, "height": 900}, locale="ja-JP", color_scheme=mode)
-    page = context.new_page()
-    page.watch = PageWatch(origin=site_url.rstrip("/"))
-    page.watch.attach(page)
-    page.add_init_script(f"localStorage.setItem('mode', '{mode}'); localStorage.setItem('theme', '{mode}');")
+    context, page = reader(browser, site_url, width, mode)
     page.goto(site_url + PAGE)
     page.wait_for_load_state("networkidle")
     return context, page

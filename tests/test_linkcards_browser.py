@@ -4,7 +4,7 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
 
-from .browser import ARTIFACTS, PageWatch, screenshot, wait_until
+from .browser import ARTIFACTS, reader, screenshot, wait_until
 
 pytestmark = pytest.mark.browser
 
@@ -15,11 +15,8 @@ TITLE = "PostgreSQL: Documentation: 16: 19.11. Client Connection Defaults"
 @pytest.mark.parametrize("mode", ["light", "dark"])
 @pytest.mark.parametrize("width", [1280, 375])
 def test_a_card_shows_its_title_and_image_from_this_site_only(browser, site_url, mode, width):
-    context = browser.new_context(viewport={"width": width, "height": 900}, locale="ja-JP", color_scheme=mode)
-    page = context.new_page()
-    watch = PageWatch(origin=site_url.rstrip("/"))
-    watch.attach(page)
-    page.add_init_script(f"localStorage.setItem('mode', '{mode}'); localStorage.setItem('theme', '{mode}');")
+    context, page = reader(browser, site_url, width, mode)
+    watch = page.watch
     page.goto(site_url + POST)
     assert page.locator("html").get_attribute("data-theme") == mode
 

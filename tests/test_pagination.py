@@ -13,7 +13,7 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from bs4 import BeautifulSoup
 
-from .browser import PageWatch, StaticServer, screenshot
+from .browser import StaticServer, reader, screenshot
 from .sitebuild import make_site, post, sphinx_build
 from .test_incremental import NOW
 
@@ -207,11 +207,7 @@ def site_url(built):
 
 
 def _open(browser, site_url, path: str, width: int):
-    context = browser.new_context(viewport={"width": width, "height": 900}, locale="ja-JP", color_scheme="light")
-    context.add_init_script("localStorage.setItem('mode', 'light'); localStorage.setItem('theme', 'light');")
-    page = context.new_page()
-    page.watch = PageWatch(origin=site_url.rstrip("/"))
-    page.watch.attach(page)
+    context, page = reader(browser, site_url, width)
     page.goto(site_url + path)
     page.wait_for_load_state("networkidle")
     return context, page

@@ -6,7 +6,7 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
 
-from .browser import PageWatch, screenshot, wait_until
+from .browser import PageWatch, reader, screenshot, wait_until
 
 pytestmark = pytest.mark.browser
 
@@ -173,16 +173,11 @@ def test_page_is_healthy_and_accessible(page, path):
 @pytest.mark.parametrize("name,path", [("home", "index.html"), ("post", "posts/2025/pg16-migration-part2-rehearsal.html"),
                                        ("figure", "posts/2026/kubernetes-node-upgrade.html"), ("tag", "blog/tag/sre.html")])
 def test_screenshots(browser, site_url, name, path, width, mode):
-    context = browser.new_context(viewport={"width": width, "height": 900}, locale="ja-JP", color_scheme=mode)
-    page = context.new_page()
-    watch = PageWatch(origin=site_url.rstrip("/"))
-    watch.attach(page)
-    # The theme keeps the reader's choice in localStorage; set it as a reader who chose this mode.
-    page.add_init_script(f"localStorage.setItem('mode', '{mode}'); localStorage.setItem('theme', '{mode}');")
+    context, page = reader(browser, site_url, width, mode)
     page.goto(site_url + path)
     assert page.locator("html").get_attribute("data-theme") == mode
     # Nothing may be wider than the screen (no sideways scrolling at 375 px).
     assert page.evaluate("document.documentElement.scrollWidth") <= width
     screenshot(page, f"{name}-{width}-{mode}")
     context.close()
-    assert watch.console_errors == []
+    assert page.watch.console_errors == []

@@ -7,7 +7,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from .browser import PageWatch
+from .browser import reader
 
 pytestmark = pytest.mark.browser
 
@@ -34,19 +34,10 @@ NAMES = """() => {
 }"""
 
 
-def _reader(browser, site_url, width: int, mode: str = "light"):
-    context = browser.new_context(viewport={"width": width, "height": 900}, locale="ja-JP", color_scheme=mode)
-    page = context.new_page()
-    page.add_init_script(f"localStorage.setItem('mode', '{mode}'); localStorage.setItem('theme', '{mode}');")
-    page.watch = PageWatch(origin=site_url.rstrip("/"))
-    page.watch.attach(page)
-    return context, page
-
-
 @pytest.mark.parametrize("width", [1280, 375])
 @pytest.mark.parametrize("path", PAGES)
 def test_one_search_entry_at_every_width_and_it_opens_search(browser, site_url, path, width):
-    context, page = _reader(browser, site_url, width)
+    context, page = reader(browser, site_url, width)
     page.goto(site_url + path)
     page.wait_for_load_state("networkidle")
     entries = page.locator(SEARCH_ENTRIES)
@@ -88,7 +79,7 @@ def test_the_home_ends_with_the_blogs_own_ways_on_not_the_docs_as_next_page(page
 
 @pytest.mark.parametrize("mode", ["light", "dark"])
 def test_figures_sit_on_a_light_panel_in_dark_mode_only(browser, site_url, mode):
-    context, page = _reader(browser, site_url, 1280, mode)
+    context, page = reader(browser, site_url, 1280, mode)
     page.goto(site_url + FIGURE_POST)
     page.wait_for_load_state("networkidle")
     figure = page.locator(".bd-article figure img").first
