@@ -280,13 +280,19 @@ def test_update_refreshes_a_changed_post_and_keeps_a_hand_edited_one(tmp_path):
     assert "手で足した段落" in post.read_text(encoding="utf-8")
 
 
-def test_a_mapping_file_merges_into_registered_ids(tmp_path):
+def _import_with_map(tmp_path, mapping_text: str):
+    """(site, mapping file, import's status, output, errors) of one Hatena entry imported with *mapping_text*."""
     site = make_site(tmp_path / "site", {})
     export = tmp_path / "export.txt"
     export.write_text(HATENA_ONE.format(body="本文"), encoding="utf-8")
     mapping = tmp_path / "map.yml"
-    mapping.write_text("authors:\n  minato-hatena: tanaka\ncategories:\n  Kubernetes: tech\ntags:\n  運用: 障害対応\n", encoding="utf-8")
-    code, out, _err = run_import(site, str(export), "--map", str(mapping))
+    mapping.write_text(mapping_text, encoding="utf-8")
+    return (site, mapping, *run_import(site, str(export), "--map", str(mapping)))
+
+
+def test_a_mapping_file_merges_into_registered_ids(tmp_path):
+    site, _mapping, code, out, _err = _import_with_map(
+        tmp_path, "authors:\n  minato-hatena: tanaka\ncategories:\n  Kubernetes: tech\ntags:\n  運用: 障害対応\n")
     assert code == 0
     post = (site / "posts/2018/entry-20180101.md").read_text(encoding="utf-8")
     assert "author: tanaka\ncategory: tech\ntags: [\"障害対応\"]\n" in post
@@ -295,12 +301,7 @@ def test_a_mapping_file_merges_into_registered_ids(tmp_path):
 
 
 def test_a_mapping_to_an_unknown_id_stops_before_writing(tmp_path):
-    site = make_site(tmp_path / "site", {})
-    export = tmp_path / "export.txt"
-    export.write_text(HATENA_ONE.format(body="本文"), encoding="utf-8")
-    mapping = tmp_path / "map.yml"
-    mapping.write_text("authors:\n  minato-hatena: tanka\n", encoding="utf-8")
-    code, _out, err = run_import(site, str(export), "--map", str(mapping))
+    site, mapping, code, _out, err = _import_with_map(tmp_path, "authors:\n  minato-hatena: tanka\n")
     assert code == 1 and f"{mapping}:2: 著者「tanka」は登録されていません。近いもの: tanaka" in err
     assert not (site / "posts").exists()
 
