@@ -33,6 +33,7 @@ import base64
 import hashlib
 import html
 import json
+import os
 import re
 import time
 from pathlib import Path
@@ -172,6 +173,27 @@ def _handlers(markup: str) -> list[str]:
     return sorted(name for name in names if name.startswith("on"))
 
 
+def _written_pages(out: Path, started: int, again: set[str]) -> list[tuple[str, str]]:
+    """(page, file) of the HTML pages written since *started*, and of those in *again*, in page order.
+
+    ``os.scandir`` with its entries' own ``stat``: ``rglob`` and ``Path.stat``
+    over every page of a 5,000-post site took a tenth of a rebuild with nothing changed.
+    """
+    found = []
+    todo = [(str(out), "")]
+    while todo:
+        folder, prefix = todo.pop()
+        with os.scandir(folder) as entries:
+            for entry in entries:
+                page = prefix + entry.name
+                if entry.is_dir(follow_symlinks=False):
+                    if prefix or entry.name not in SKIPPED:
+                        todo.append((entry.path, page + "/"))
+                elif entry.name.endswith(".html") and (page in again or entry.stat().st_mtime_ns >= started):
+                    found.append((page, entry.path))
+    return sorted(found, key=lambda pair: pair[0].split("/"))
+
+
 def _source_of(app: Sphinx, page: str) -> str:
     docname = page.removesuffix(".html")
     if docname in app.env.all_docs:
@@ -205,11 +227,8 @@ def _check_pages(app: Sphinx, exception) -> None:
     # A page whose source already has a problem (the safety check found the <script> at its line)
     # fails the build anyway; the writer is told once, where it is written.
     told = problems.paths_reported(app)
-    for path in sorted(out.rglob("*.html")):
-        page = path.relative_to(out).as_posix()
-        if page.split("/", 1)[0] in SKIPPED or (path.stat().st_mtime_ns < started and page not in again):
-            continue
-        found = page_problems(path.read_text(encoding="utf-8"))
+    for page, path in _written_pages(out, started, again):
+        found = page_problems(Path(path).read_text(encoding="utf-8"))
         source = _source_of(app, page)
         if found and source not in told:
             for message in found:
