@@ -41,6 +41,7 @@ def build_speedups() -> list[Speedup]:
         first_read,
         frontmatter_yaml,
         highlight_cache,
+        inventory,
         layout_fragments,
         markdown_parser,
         page_toc,
@@ -72,6 +73,7 @@ def build_speedups() -> list[Speedup]:
         transform_gates.SPEEDUP,
         *ablog_posts.SPEEDUPS,
         collection_pages.SPEEDUP,
+        inventory.SPEEDUP,
     ]
 
 
