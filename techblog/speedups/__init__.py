@@ -44,6 +44,7 @@ def build_speedups() -> list[Speedup]:
         inventory,
         layout_fragments,
         markdown_parser,
+        page_files,
         page_toc,
         partial_html,
         process,
@@ -74,6 +75,7 @@ def build_speedups() -> list[Speedup]:
         *ablog_posts.SPEEDUPS,
         collection_pages.SPEEDUP,
         inventory.SPEEDUP,
+        page_files.SPEEDUP,
     ]
 
 
