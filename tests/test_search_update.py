@@ -103,7 +103,7 @@ def test_postings_records_list_the_weightiest_and_keep_every_id(monkeypatch):
             ids = sorted(rng.sample(range(spread), count))
             pairs = [(i, rng.choice([100, 100, rng.randint(1, 1620)])) for i in ids]
             monkeypatch.setattr(search_index, "LISTED", 4)
-            listed, rest = search_index.read_record(search_index.postings_record(pairs))
+            listed, rest = search_index.read_record(search_index.postings_record(*zip(*pairs, strict=True)))
             assert sorted([i for i, _ in listed] + rest) == ids
             assert set(listed) <= set(pairs) and len(listed) == min(4, count)
             weights = dict(pairs)
@@ -113,8 +113,8 @@ def test_postings_records_list_the_weightiest_and_keep_every_id(monkeypatch):
 
 def test_rest_ids_take_the_smaller_of_a_bitmap_and_gaps(monkeypatch):
     monkeypatch.setattr(search_index, "LISTED", 1)
-    dense = search_index.postings_record([(i, 100) for i in range(3000)])
-    sparse = search_index.postings_record([(i, 100) for i in range(0, 3000, 100)])
+    dense = search_index.postings_record(range(3000), [100] * 3000)
+    sparse = search_index.postings_record(range(0, 3000, 100), [100] * 30)
     assert len(dense) < 3000 // 8 * 4 // 3 + 16  # one bit an id
     assert len(sparse) < 60  # one byte an id
     assert search_index.read_record(dense)[1] == list(range(2999))

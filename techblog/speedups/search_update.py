@@ -140,16 +140,16 @@ def _merge(record: str | None, gone: set[int], new: dict[int, int]) -> tuple[str
     known.update(new)
     rest = [doc_id for doc_id in rest if doc_id not in gone]
     if not rest:
-        pairs = sorted(known.items())
-        return (search_index.postings_record(pairs) if pairs else None), len(pairs)
+        ids = sorted(known)
+        return (search_index.postings_record(ids, [known[i] for i in ids]) if ids else None), len(ids)
     # Every posting of the rest ranks below the lowest listed one (by weight, then id).
     lowest = min((weight, doc_id) for doc_id, weight in listed)
     ranked = sorted(((weight, doc_id) for doc_id, weight in known.items()), reverse=True)
     if len(ranked) < search_index.LISTED or ranked[search_index.LISTED - 1] < lowest:
         return None
-    kept = sorted((doc_id, weight) for weight, doc_id in ranked[:search_index.LISTED])
+    ids = sorted(doc_id for _, doc_id in ranked[:search_index.LISTED])
     rest = sorted(rest + [doc_id for _, doc_id in ranked[search_index.LISTED:]])
-    return search_index.record_of(kept, rest), len(kept) + len(rest)
+    return search_index.record_of(ids, [known[i] for i in ids], rest), len(ids) + len(rest)
 
 
 def _count(record: str | None) -> int:
