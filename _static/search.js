@@ -4,6 +4,8 @@
 // 表記ゆれは規則で吸収します: 漢字にはさまれた送り仮名 1 文字（書き込み → 書込み）と、
 // 3 文字以上のカタカナ語の末尾の長音（サーバー → サーバ）を落とした形で探し、
 // 索引はその形の 2 文字の組も持ちます。英単語は 3 文字以上なら、その語で始まる語も探します。
+// 索引の組ごとの文書は全部入っていて（AND の件数は正確）、重みは重い順に 256 件までです。
+// 残りの文書は重み 1 回分（REST_WEIGHT）以下として数えます。
 (() => {
   "use strict";
 
@@ -150,6 +152,62 @@
     return { required: [...required], optional: [...optional], words };
   }
 
+  // Must equal techblog.search.index.REST_WEIGHT: what a document of a token's rest counts at most.
+  const REST_WEIGHT = 100;
+  const BITMAP = 1;
+  const EMPTY = { ids: [], weights: [], rest: [], restWeight: 0, count: 0 };
+
+  // A token's postings as the shard holds them (techblog.search.index.postings_record): base64 of
+  // varints, the listed postings' count, ids (as gaps) and weights, then the ids of the rest,
+  // as gaps after a byte 0 or as a bitmap after a byte 1.
+  function readPostings(record) {
+    const binary = atob(record);
+    const bytes = new Uint8Array(binary.length);
+    for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
+    let pos = 0;
+    const varint = () => {
+      let value = 0;
+      let scale = 1;
+      let byte;
+      do {
+        byte = bytes[pos++];
+        value += (byte & 0x7f) * scale;
+        scale *= 128;
+      } while (byte & 0x80);
+      return value;
+    };
+    const gaps = (count) => {
+      const out = [];
+      let previous = -1;
+      while (count === null ? pos < bytes.length : out.length < count) {
+        previous += varint() + 1;
+        out.push(previous);
+      }
+      return out;
+    };
+    const ids = gaps(varint());
+    const weights = ids.map(() => varint());
+    let rest = [];
+    if (pos < bytes.length) {
+      if (bytes[pos++] === BITMAP) {
+        for (let k = pos; k < bytes.length; k++) {
+          for (let bit = 0; bit < 8; bit++) if (bytes[k] & (1 << bit)) rest.push(8 * (k - pos) + bit);
+        }
+      } else {
+        rest = gaps(null);
+      }
+    }
+    // techblog.search.index.rest_weight(): no more than the lowest listed weight.
+    const restWeight = Math.min(REST_WEIGHT, ...weights);
+    return { ids, weights, rest, restWeight, count: ids.length + rest.length };
+  }
+
+  // Each (document id, weight) of a token's postings: the listed ones, then the rest at its weight.
+  function eachPosting(postings, visit) {
+    for (let i = 0; i < postings.ids.length; i++) visit(postings.ids[i], postings.weights[i]);
+    for (const id of postings.rest) visit(id, postings.restWeight);
+  }
+
   async function fetchJson(url) {
     const response = await fetch(url);
     if (!response.ok) throw new Error(`${url}: ${response.status}`);
@@ -176,7 +234,10 @@
         this.shards.set(n, await fetchJson(`${this.base}shard/${n}.json?v=${build}`));
       }));
       const result = new Map();
-      for (const t of tokenList) result.set(t, this.shards.get(shardOf(t, shards))[t] || []);
+      for (const t of tokenList) {
+        const record = this.shards.get(shardOf(t, shards))[t];
+        result.set(t, record ? readPostings(record) : EMPTY);
+      }
       return result;
     }
 
@@ -213,18 +274,16 @@
       const groups = await this.expand(required);
       const lists = await this.postings([...new Set([...groups.flat().map(([t]) => t), ...optional])]);
       const idfOf = (df) => Math.log(1 + (docs - df + 0.5) / (df + 0.5));
-      const idf = (list) => idfOf(list.length / 2);
       // A required token's score in each document: its best form's (itself, or
       // a word it begins), times the rarity of the documents having any form,
       // so that a title or tag hit of a common word outranks a rare word in the text.
       const matches = groups.map((group) => {
         const best = new Map();
         for (const [token, factor] of group) {
-          const list = lists.get(token);
-          for (let i = 0; i < list.length; i += 2) {
-            const score = factor * list[i + 1];
-            if (!(best.get(list[i]) >= score)) best.set(list[i], score);
-          }
+          eachPosting(lists.get(token), (id, weight) => {
+            const score = factor * weight;
+            if (!(best.get(id) >= score)) best.set(id, score);
+          });
         }
         const weight = idfOf(best.size);
         for (const [id, score] of best) best.set(id, weight * score);
@@ -240,11 +299,11 @@
         if (scores.size === 0) break;
       }
       for (const token of optional) {
-        const list = lists.get(token);
-        const weight = OPTIONAL_WEIGHT * idf(list);
-        for (let i = 0; i < list.length; i += 2) {
-          if (scores.has(list[i])) scores.set(list[i], scores.get(list[i]) + weight * list[i + 1]);
-        }
+        const postings = lists.get(token);
+        const factor = OPTIONAL_WEIGHT * idfOf(postings.count);
+        eachPosting(postings, (id, weight) => {
+          if (scores.has(id)) scores.set(id, scores.get(id) + factor * weight);
+        });
       }
       const ids = [...scores.entries()].sort((a, b) => b[1] - a[1] || b[0] - a[0]).map(([id]) => id);
       return { ids, words };
@@ -369,7 +428,7 @@
     status.textContent = `「${query}」の検索結果: ${found.ids.length} 件`;
   }
 
-  window.techblogSearch = { normalize, tokens, variant, prefixKey, plan, shardOf };
+  window.techblogSearch = { normalize, tokens, variant, prefixKey, plan, shardOf, readPostings, Index };
   document.addEventListener("DOMContentLoaded", () => {
     const container = document.querySelector(".techblog-search");
     if (!container) return;

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import itertools
 import json
+import math
+import random
 import re
 from urllib.parse import quote
 
@@ -300,6 +303,81 @@ def test_browser_and_build_tokenize_alike(page):
         for token in search_text.tokens(text):
             assert page.evaluate("([t, n]) => window.techblogSearch.shardOf(t, n)", [token, 64]) == search_index.shard_of(token, 64)
             assert page.evaluate("t => window.techblogSearch.prefixKey(t)", token) == search_text.prefix_key(token)
+
+
+def random_pairs(rng, count: int, spread: int) -> list[tuple[int, int]]:
+    return [(i, rng.choice([100, rng.randint(1, 220), rng.randint(800, 1620)])) for i in sorted(rng.sample(range(spread), count))]
+
+
+@pytest.mark.browser
+def test_browser_reads_postings_as_the_build_writes_them(page):
+    rng = random.Random(7)
+    page.goto(page.site_url + "search.html")
+    for count, spread in [(1, 1), (3, 5000), (256, 300), (257, 257), (300, 100000), (2000, 2100), (900, 10000)]:
+        record = search_index.postings_record(*zip(*random_pairs(rng, count, spread), strict=True))
+        listed, rest = search_index.read_record(record)
+        read = page.evaluate("r => window.techblogSearch.readPostings(r)", record)
+        assert list(zip(read["ids"], read["weights"], strict=True)) == listed
+        assert read["rest"] == rest and read["count"] == count
+        assert read["restWeight"] == search_index.rest_weight(listed)
+
+
+OPTIONAL_WEIGHT = 0.5  # search.js's
+WORDS = ["障害対応", "データベース", "移行", "監視", "設計", "接続", "証明書", "勉強会", "運用", "設定"]
+
+
+def reference_scores(index: dict[str, str], docs: int, required: list[str], optional: list[str]) -> dict[int, float]:
+    """search.js's scores, for queries without Latin words (no prefix expansion)."""
+
+    def postings(token):
+        listed, rest = search_index.read_record(index[token]) if token in index else ([], [])
+        return listed + [(doc_id, search_index.rest_weight(listed)) for doc_id in rest]
+
+    def idf(df):
+        return math.log(1 + (docs - df + 0.5) / (df + 0.5))
+
+    matches = []
+    for token in required:
+        found = dict(postings(token))
+        matches.append({doc_id: idf(len(found)) * weight for doc_id, weight in found.items()})
+    scores = None
+    for best in sorted(matches, key=len):
+        scores = {d: (scores[d] if scores else 0) + s for d, s in best.items() if scores is None or d in scores}
+    for token in optional:
+        found = postings(token)
+        for doc_id, weight in found:
+            if doc_id in scores:
+                scores[doc_id] += OPTIONAL_WEIGHT * idf(len(found)) * weight
+    return scores
+
+
+@pytest.mark.browser
+def test_browser_finds_every_match_of_a_large_index_and_ranks_by_listed_weights(page, tmp_path):
+    """More documents than a shard lists weights for: every match is counted, the order is search.js's formula."""
+    rng = random.Random(11)
+    pages = [search.Page(f"p{n}.html", "".join(rng.sample(WORDS, 2)), "", [rng.choice(WORDS)],
+                         "。".join(rng.choice(WORDS) for _ in range(rng.randint(3, 40)))) for n in range(900)]
+    out = tmp_path / "_big"
+    manifest = search.write_index(out, pages)
+    index = {}
+    for shard in (out / "shard").iterdir():
+        index |= json.loads(shard.read_text("utf-8"))
+    assert max(len(search_index.read_record(r)[1]) for r in index.values()) > 300  # tokens with a rest
+
+    def serve(route):
+        name = route.request.url.split("/_big/", 1)[1].split("?", 1)[0]
+        route.fulfill(path=str(out / name), content_type="application/json")
+
+    page.route("**/_big/**", serve)
+    page.goto(page.site_url + "search.html")
+    for query in ("データベース移行", "監視設計", "障害対応", "証明書の設定", "運用 勉強会"):
+        found = page.evaluate("q => new window.techblogSearch.Index('/_big/').search(q)", query)
+        plan = page.evaluate("q => window.techblogSearch.plan(q)", query)
+        expected = reference_scores(index, manifest["docs"], plan["required"], plan["optional"])
+        texts = [search_text.tokens(" ".join([p.title, *p.tags, p.text])) for p in pages]
+        assert sorted(found["ids"]) == sorted(expected) == [n for n, t in enumerate(texts) if set(plan["required"]) <= set(t)], query
+        ranked = [expected[doc_id] for doc_id in found["ids"]]
+        assert all(a >= b - 1e-9 for a, b in itertools.pairwise(ranked)), query
 
 
 @pytest.mark.browser

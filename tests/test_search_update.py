@@ -66,6 +66,61 @@ def test_update_in_place_equals_a_full_write(tmp_path, change):
     assert files(tmp_path / "updated") == files(tmp_path / "clean")
 
 
+@pytest.mark.parametrize("change", ["add", "add-weightier", "edit-up", "edit-down", "remove-last", "new-words"])
+def test_update_with_unlisted_postings_equals_a_full_write_or_declines(tmp_path, monkeypatch, change):
+    """With more documents than LISTED, a shard holds the weights of the highest postings only: an
+    update that needs an unlisted weight is declined (written in full), any other equals a full write."""
+    monkeypatch.setattr(search_index, "LISTED", 4)
+    rng = random.Random(change)
+    before = [page(rng, n) for n in range(60)]
+    after = list(before)
+    if change.startswith("add"):
+        extra = page(rng, 60)
+        if change == "add-weightier":  # listed on top of every token of its title
+            extra = search.Page(extra.url, "障害対応 データベース 監視", extra.date, ["障害対応"], extra.text)
+        after.append(extra)
+    if change.startswith("edit"):
+        text = before[17].text + "。監視と設計" * 5 if change == "edit-up" else before[17].text[: len(before[17].text) // 3]
+        after[17] = search.Page(before[17].url, before[17].title, before[17].date, before[17].tags, text)
+    if change == "new-words":
+        after[17] = search.Page(before[17].url, before[17].title, before[17].date, before[17].tags,
+                                before[17].text + "。Kubernetes と kubectl")
+    if change == "remove-last":
+        after.pop()
+    manifest = in_place(tmp_path / "updated", before, after)
+    expected, _, _ = full(tmp_path / "clean", after)
+    if change.startswith("add") or change == "new-words":
+        assert manifest is not None, "a new posting never needs an unlisted weight"
+    if manifest is not None:
+        assert manifest == expected
+        assert files(tmp_path / "updated") == files(tmp_path / "clean")
+
+
+def test_postings_records_list_the_weightiest_and_keep_every_id(monkeypatch):
+    rng = random.Random(5)
+    for count in (1, 3, 4, 5, 40, 400):
+        for spread in (count + 1, 8 * count, 5000):
+            ids = sorted(rng.sample(range(spread), count))
+            pairs = [(i, rng.choice([100, 100, rng.randint(1, 1620)])) for i in ids]
+            monkeypatch.setattr(search_index, "LISTED", 4)
+            listed, rest = search_index.read_record(search_index.postings_record(*zip(*pairs, strict=True)))
+            assert sorted([i for i, _ in listed] + rest) == ids
+            assert set(listed) <= set(pairs) and len(listed) == min(4, count)
+            weights = dict(pairs)
+            assert all((weights[i], i) < min((w, d) for d, w in listed) for i in rest)
+            assert search_index.rest_weight(listed) <= min(w for _, w in listed)
+
+
+def test_rest_ids_take_the_smaller_of_a_bitmap_and_gaps(monkeypatch):
+    monkeypatch.setattr(search_index, "LISTED", 1)
+    dense = search_index.postings_record(range(3000), [100] * 3000)
+    sparse = search_index.postings_record(range(0, 3000, 100), [100] * 30)
+    assert len(dense) < 3000 // 8 * 4 // 3 + 16  # one bit an id
+    assert len(sparse) < 60  # one byte an id
+    assert search_index.read_record(dense)[1] == list(range(2999))
+    assert search_index.read_record(sparse)[1] == list(range(0, 2900, 100))
+
+
 def test_many_changes_are_written_in_full(tmp_path):
     rng = random.Random(1)
     before = [page(rng, n) for n in range(60)]

@@ -7,20 +7,33 @@ process while Sphinx writes the listings and feeds.
 
 from __future__ import annotations
 
+import base64
 import hashlib
+import itertools
+import operator
 import os
 from array import array
-from collections.abc import Callable
+from collections import Counter
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from techblog.core.files import overwrite
 from techblog.search.text import PREFIX_MIN, encode, prefix_key
 
-TARGET_SHARD_BYTES = 8 * 1024
+# A shard holds the records of the tokens hashing to it: one file for each token of
+# a query, so a smaller target is fewer bytes a query (a token in every document
+# of 10,000 takes 2.7 KB).
+TARGET_SHARD_BYTES = 4 * 1024
 # The vocabulary a query's Latin words expand from (``vocab/<n>.json``): smaller
 # files, one per word of the query, by its first three letters.
 TARGET_VOCAB_BYTES = 4 * 1024
 MAX_SHARDS = 1 << 14
+# A token's postings (see :func:`postings_record`): the LISTED with the highest
+# weights are listed with their weights, the rest only as document ids, which
+# count REST_WEIGHT at most (the weight of one mention in a text of average length).
+LISTED = 256
+REST_WEIGHT = 100
+DELTAS, BITMAP = 0, 1  # how the rest's ids are written
 
 
 def shard_of(token: str, shards: int) -> int:
@@ -33,7 +46,7 @@ def shard_of(token: str, shards: int) -> int:
 
 
 def shard_count(total: int, target: int = TARGET_SHARD_BYTES) -> int:
-    """One shard per ~8 KB of postings, a power of two: a query's download stays
+    """One shard per *target* bytes of postings, a power of two: a query's download stays
     flat as the blog grows, only the number of files does."""
     shards = 1
     while shards < MAX_SHARDS and total / shards > target:
@@ -63,9 +76,150 @@ def vocab_file(words: dict[str, int]) -> bytes:
                    for key in sorted(by_key)})
 
 
-def postings_size(token: str, count: int) -> int:
-    """What one token adds to the index size that sets the number of shards."""
-    return len(token) + 4 + 8 * count if count else 0
+def postings_size(token: str, record: str | None) -> int:
+    """What one token adds to the index size that sets the number of shards: its bytes in the shard."""
+    return len(token.encode()) + len(record) + 6 if record else 0
+
+
+def _varints(numbers) -> bytes:
+    """Unsigned LEB128: seven bits a byte, the lowest first, the high bit set on all but the last."""
+    numbers = list(numbers)
+    if all(n < 0x80 for n in numbers):
+        return bytes(numbers)
+    out = bytearray()
+    for n in numbers:
+        while n >= 0x80:
+            out.append(0x80 | (n & 0x7F))
+            n >>= 7
+        out.append(n)
+    return bytes(out)
+
+
+def _gaps(ids) -> list[int]:
+    """Ascending ids as the number of ids skipped before each (a run of ids is a run of zeros)."""
+    return [b - a - 1 for a, b in itertools.pairwise(itertools.chain((-1,), ids))]
+
+
+def _bitmap(ids: list[int]) -> bytes:
+    """Bit ``i % 8`` of byte ``i // 8`` set for each id i; as long as the highest id needs.
+
+    Made as a number written in binary digits, the highest id first: eight
+    times quicker than setting each bit of a bytearray in Python.
+    """
+    digits = bytearray(b"0") * (ids[-1] // 8 * 8 + 8)
+    for doc_id in ids:
+        digits[doc_id] = 0x31  # "1"
+    return int(digits[::-1], 2).to_bytes(len(digits) // 8, "little")
+
+
+def record_of(ids: Sequence[int], weights: Sequence[int], rest: list[int]) -> str:
+    """The record of listed postings (*ids* ascending, their *weights*) and the rest's ids, ascending."""
+    raw = bytearray(_varints([len(ids)]))
+    raw += _varints(_gaps(ids))
+    raw += _varints(weights)
+    if rest:
+        # Which is smaller depends on the token's own postings only: a document
+        # added without the token leaves its record as it is.  The gaps take a
+        # byte an id at least.
+        bitmap = rest[-1] // 8 + 1
+        deltas = _varints(_gaps(rest)) if bitmap >= len(rest) else b""
+        if deltas and len(deltas) <= bitmap:
+            raw.append(DELTAS)
+            raw += deltas
+        else:
+            raw.append(BITMAP)
+            raw += _bitmap(rest)
+    return base64.b64encode(raw).decode("ascii")
+
+
+def top(ids: Sequence[int], weights: Sequence[int]) -> tuple[list[int], list[int], list[int]]:
+    """(ids and weights of the LISTED postings of the highest weights, in id order; the other ids).
+
+    *ids* ascending.  On equal weights the higher id, the newer post, is
+    listed: the search page also shows it first.
+    """
+    if len(ids) <= LISTED:
+        return list(ids), list(weights), []
+    # The LISTED-th highest weight: weights are a few hundred distinct numbers at most.
+    counts = Counter(weights)
+    seen = 0
+    for threshold in sorted(counts, reverse=True):
+        seen += counts[threshold]
+        if seen >= LISTED:
+            break
+    listed = [w >= threshold for w in weights]
+    # Of the postings of that weight, only the newest as many as fit.
+    for k in itertools.islice((k for k in range(len(weights)) if weights[k] == threshold), seen - LISTED):
+        listed[k] = False
+    return (list(itertools.compress(ids, listed)), list(itertools.compress(weights, listed)),
+            list(itertools.compress(ids, map(operator.not_, listed))))
+
+
+def postings_record(ids: Sequence[int], weights: Sequence[int]) -> str:
+    """A token's postings, document *ids* (ascending) and their *weights* (x 100), as the shard holds them:
+    a base64 string of
+
+    - the number n of listed postings, then their ids and then their weights (the
+      ids as the count of ids skipped since the previous one), as LEB128 varints;
+    - when the token is in more than LISTED documents, the ids of the others:
+      a byte 0 and their ids as varints like the listed ones, or a byte 1 and a
+      bitmap (bit ``i % 8`` of byte ``i // 8`` for id i), whichever is smaller.
+
+    The search page counts a document of the rest at :func:`rest_weight`.
+    Every document with the token is there, so a query's matches are exact,
+    and its bytes grow with the blog by one bit a document at most.
+    """
+    return record_of(*top(ids, weights))
+
+
+def _read_varint(raw: bytes, pos: int) -> tuple[int, int]:
+    value = shift = 0
+    while True:
+        byte = raw[pos]
+        pos += 1
+        value |= (byte & 0x7F) << shift
+        shift += 7
+        if byte < 0x80:
+            return value, pos
+
+
+def _read_ids(raw: bytes, pos: int, count: int | None, end: int) -> tuple[list[int], int]:
+    ids, previous = [], -1
+    while (len(ids) < count) if count is not None else (pos < end):
+        gap, pos = _read_varint(raw, pos)
+        previous += gap + 1
+        ids.append(previous)
+    return ids, pos
+
+
+_BITS = [tuple(bit for bit in range(8) if byte >> bit & 1) for byte in range(256)]
+
+
+def read_record(record: str) -> tuple[list[tuple[int, int]], list[int]]:
+    """The listed (id, weight) pairs and the rest's ids of a :func:`postings_record`."""
+    raw = base64.b64decode(record)
+    count, pos = _read_varint(raw, 0)
+    ids, pos = _read_ids(raw, pos, count, len(raw))
+    weights = []
+    for _ in range(count):
+        weight, pos = _read_varint(raw, pos)
+        weights.append(weight)
+    rest: list[int] = []
+    if pos < len(raw):
+        kind, pos = raw[pos], pos + 1
+        if kind == BITMAP:
+            rest = [8 * k + bit for k, byte in enumerate(raw[pos:]) if byte for bit in _BITS[byte]]
+        else:
+            rest, pos = _read_ids(raw, pos, None, len(raw))
+    return list(zip(ids, weights, strict=True)), rest
+
+
+def rest_weight(listed: list[tuple[int, int]]) -> int:
+    """What a document of a token's rest counts: REST_WEIGHT, or less when every listed posting weighs less.
+
+    A document of the rest weighs no more than the lowest listed one.
+    """
+    return min([REST_WEIGHT, *(weight for _, weight in listed)])
 
 
 class IndexFiles:
@@ -103,7 +257,7 @@ class IndexFiles:
                     os.unlink(entry.path)
         # "build" versions the file URLs, so a browser never mixes two builds' shards.
         build = hashlib.sha1("".join(f"{n} {d}\n" for n, d in sorted(self.current.items())).encode())
-        manifest = {"version": 1, "docs": docs, "shards": shards, "vocab": vocab, "build": build.hexdigest()[:12]}
+        manifest = {"version": 2, "docs": docs, "shards": shards, "vocab": vocab, "build": build.hexdigest()[:12]}
         (self.out / "manifest.json").write_bytes(encode(manifest))
         if self.written is not None:
             self.written.clear()
@@ -134,13 +288,14 @@ def write_index(out: Path, count: int, average: float, weights: Callable[[int], 
                 postings = index[token] = array("i")
             postings.append(doc_id)
             postings.append(weight)
-    total = sum(postings_size(t, len(p) // 2) for t, p in index.items())
+    records = {token: postings_record(p[0::2], p[1::2]) for token, p in index.items()}
+    total = sum(postings_size(t, r) for t, r in records.items())
     shards = shard_count(total)
     by_shard: list[list[str]] = [[] for _ in range(shards)]
-    for token in sorted(index):
+    for token in sorted(records):
         by_shard[shard_of(token, shards)].append(token)
-    for n, tokens in enumerate(by_shard):  # one shard's postings as Python lists at a time
-        files.put(f"shard/{n}.json", encode({token: index[token].tolist() for token in tokens}))
+    for n, tokens in enumerate(by_shard):
+        files.put(f"shard/{n}.json", encode({token: records[token] for token in tokens}))
     vocab = {token: len(postings) // 2 for token, postings in index.items() if in_vocabulary(token)}
     vocab_total = sum(vocab_size(t, n) for t, n in vocab.items())
     vocab_shards = shard_count(vocab_total, TARGET_VOCAB_BYTES)

@@ -15,9 +15,12 @@ implements the same rules; tests/test_search.py checks they agree.
 
 Output, written at ``build-finished`` so ``make html`` and Read the Docs make it:
 ``_search/manifest.json`` (document count, shard count), ``_search/shard/<n>.json``
-(postings of the tokens hashing to n), ``_search/doc/<id>.json`` (title, URL,
-date, text for the snippet).  A query fetches the manifest, one shard per
-distinct token and one document file per shown result, whatever the blog size.
+(postings of the tokens hashing to n: every document id, and the weights of the
+highest postings; see :func:`techblog.search.index.postings_record`),
+``_search/doc/<id>.json`` (title, URL, date, text for the snippet).  A query
+fetches the manifest, one shard per distinct token and one document file per
+shown result, whatever the blog size; a token's postings grow by a bit a
+document at most.
 """
 
 from __future__ import annotations

@@ -34,7 +34,7 @@ from techblog.speedups.layer import Speedup
 logger = logging.getLogger(__name__)
 SEARCH_CACHE = "techblog-search.pickle"
 SEARCH_STAMP = "techblog-search-stamp.json"
-SEARCH_CACHE_VERSION = 4  # 4: variant bigrams and the vocabulary
+SEARCH_CACHE_VERSION = 5  # 4: variant bigrams and the vocabulary; 5: listed postings and the rest
 
 
 class SearchCache:

@@ -7,7 +7,11 @@ own document file.  When the previous index was made with the same average
 length and ends up with the same number of shards, only those files are
 rewritten: the postings of the changed document ids are taken out of the
 shards on disk and the new ones put in, and the vocabulary files of the
-Latin words whose document count changed are written again.  The bytes are
+Latin words whose document count changed are written again.  A shard lists
+the weights of a token's LISTED highest postings only (see
+:func:`techblog.search.index.postings_record`): when a listed posting leaves or
+weighs less and the token has more postings than that, the one to list
+instead is not known from the shard, and the index is written in full.  The bytes are
 those a full write gives (tests/test_incremental.py compares every file with
 a clean build).
 """
@@ -15,7 +19,6 @@ a clean build).
 from __future__ import annotations
 
 import hashlib
-from bisect import bisect_left
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -73,26 +76,30 @@ def update(out: Path, pages: list[search.Page], keys: list[str], average: float,
     shards = {n: _read_json(out, f"shard/{n}.json", written) for n in by_shard}
     if any(bucket is None for bucket in shards.values()):
         return None
-    gone = sorted(changed)
-    new_postings: dict[str, list[tuple[int, int]]] = {}
+    gone = set(changed)
+    new_postings: dict[str, dict[int, int]] = {}
     for doc_id, pairs in sorted(added.items()):
         for token, weight in pairs:
-            new_postings.setdefault(token, []).append((doc_id, weight))
+            new_postings.setdefault(token, {})[doc_id] = weight
     total, vocab_total = layout.total, layout.vocab_total
     counts: dict[str, int] = {}  # vocabulary words whose document count changed: the new count
     for n, tokens in by_shard.items():
         bucket = shards[n]
         for token in tokens:
-            old = bucket.get(token, [])
-            merged = _merge(old, gone, dict(new_postings.get(token, ())))
-            total += search_index.postings_size(token, len(merged) // 2) - search_index.postings_size(token, len(old) // 2)
-            if merged:
-                bucket[token] = merged
+            old = bucket.get(token)
+            merged = _merge(old, gone, new_postings.get(token, {}))
+            if merged is None:
+                return None  # a posting of the rest would be listed now: its weight is not in the shard
+            record, count = merged
+            old_count = _count(old)
+            total += search_index.postings_size(token, record) - search_index.postings_size(token, old)
+            if record:
+                bucket[token] = record
             else:
                 bucket.pop(token, None)
-            if len(merged) != len(old) and search_index.in_vocabulary(token):
-                counts[token] = len(merged) // 2
-                vocab_total += search_index.vocab_size(token, len(merged) // 2) - search_index.vocab_size(token, len(old) // 2)
+            if count != old_count and search_index.in_vocabulary(token):
+                counts[token] = count
+                vocab_total += search_index.vocab_size(token, count) - search_index.vocab_size(token, old_count)
     if (search_index.shard_count(total) != layout.shards
             or search_index.shard_count(vocab_total, search_index.TARGET_VOCAB_BYTES) != layout.vocab_shards):
         return None
@@ -121,21 +128,35 @@ def update(out: Path, pages: list[search.Page], keys: list[str], average: float,
     return files.finish(len(pages), layout.shards, layout.vocab_shards)
 
 
-def _merge(flat: list[int], gone: list[int], new: dict[int, int]) -> list[int]:
-    """A shard's flat [id, weight, id, weight, ...] list without the ids in *gone* (sorted), plus *new*."""
-    ids = flat[0::2]
-    merged: list[int] = []
-    start = 0
-    for doc_id in gone:
-        k = bisect_left(ids, doc_id, start)
-        merged += flat[2 * start:2 * k]
-        if k < len(ids) and ids[k] == doc_id:
-            k += 1
-        if doc_id in new:
-            merged += (doc_id, new[doc_id])
-        start = k
-    merged += flat[2 * start:]
-    return merged
+def _merge(record: str | None, gone: set[int], new: dict[int, int]) -> tuple[str | None, int] | None:
+    """A token's record without the postings of the ids in *gone*, plus *new* (id -> weight); and its document count.
+
+    None when that cannot be known from the record: a listed posting left or
+    weighs less, and one of the rest, whose weight the record does not hold,
+    might be listed in its place.
+    """
+    listed, rest = search_index.read_record(record) if record else ([], [])
+    known = {doc_id: weight for doc_id, weight in listed if doc_id not in gone}
+    known.update(new)
+    rest = [doc_id for doc_id in rest if doc_id not in gone]
+    if not rest:
+        ids = sorted(known)
+        return (search_index.postings_record(ids, [known[i] for i in ids]) if ids else None), len(ids)
+    # Every posting of the rest ranks below the lowest listed one (by weight, then id).
+    lowest = min((weight, doc_id) for doc_id, weight in listed)
+    ranked = sorted(((weight, doc_id) for doc_id, weight in known.items()), reverse=True)
+    if len(ranked) < search_index.LISTED or ranked[search_index.LISTED - 1] < lowest:
+        return None
+    ids = sorted(doc_id for _, doc_id in ranked[:search_index.LISTED])
+    rest = sorted(rest + [doc_id for _, doc_id in ranked[search_index.LISTED:]])
+    return search_index.record_of(ids, [known[i] for i in ids], rest), len(ids) + len(rest)
+
+
+def _count(record: str | None) -> int:
+    if not record:
+        return 0
+    listed, rest = search_index.read_record(record)
+    return len(listed) + len(rest)
 
 
 def _read_json(out: Path, name: str, written: dict[str, str]) -> dict | None:
