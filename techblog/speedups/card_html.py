@@ -14,10 +14,17 @@ doctree folder under a key of these: the post's listing key from
 :mod:`techblog.compat.incremental` (a digest of its card data) and the site key
 (configuration, templates, registries).  The macro ``card_list`` asks
 ``tb_card_html`` for each card; a missing key renders it as before.
+
+The cards are kept in one file per folder (``techblog-card-html/``), read the
+first time a page of that folder is written and written back only when one of
+its cards changed: a single file of every card (33 MB at 5,000 posts) was read
+by every rebuild that wrote a listing and written again whenever one card
+changed (0.3-0.7 s of a rebuild after editing one post).
 """
 
 from __future__ import annotations
 
+import hashlib
 import pickle
 import posixpath
 from functools import partial
@@ -32,18 +39,30 @@ from techblog.core import buildstate
 from techblog.core.perbuild import PerBuild
 from techblog.speedups.layer import Speedup
 
-CACHE = "techblog-card-html.pickle"
+CACHE = "techblog-card-html"  # a folder in the doctree folder: one file per folder of pages
+OLD_CACHE = "techblog-card-html.pickle"  # the single file of earlier versions
 
 
 class CardCache:
     def __init__(self, app: Sphinx):
-        self.path = Path(app.doctreedir) / CACHE
+        self.folder = Path(app.doctreedir) / CACHE
+        (Path(app.doctreedir) / OLD_CACHE).unlink(missing_ok=True)
         listing = getattr(app.env, "techblog_listing", None) or {}
         self.keys: dict[str, str] = listing.get("keys", {})
         self.site = listing.get("site")
-        self.html: dict[tuple, str] = buildstate.load_pickle(self.path)
-        self.changed = False
+        self.html: dict[str, dict[tuple, str]] = {}  # by folder of pages: the cards kept, as last saved
+        self.changed: set[str] = set()  # folders with a card rendered this build
         self.for_posts: dict[tuple, str] = {}  # cards on post pages, for this build only
+
+    def _file(self, folder: str) -> Path:
+        return self.folder / f"{hashlib.sha1(folder.encode()).hexdigest()[:20]}.pickle"
+
+    def _cards_of(self, folder: str) -> dict[tuple, str]:
+        cards = self.html.get(folder)
+        if cards is None:
+            saved = buildstate.load_pickle(self._file(folder))
+            cards = self.html[folder] = saved.get("cards", {}) if saved.get("folder") == folder else {}
+        return cards
 
     def render(self, pagename: str, post: dict, heading: str, macro, on_post: bool = False) -> Markup:
         docname = post.get("docname")
@@ -51,18 +70,26 @@ class CardCache:
             return Markup(macro(post, heading))
         # A link to the page itself is written "#": a card linking to this page is this page's own.
         own = pagename if pagename in _linked_docnames(post) else None
-        key = (docname, self.keys[docname], self.site, posixpath.dirname(pagename), heading, own)
-        store = self.for_posts if on_post else self.html
+        folder = posixpath.dirname(pagename)
+        key = (docname, self.keys[docname], self.site, heading, own)
+        if on_post:
+            store, key = self.for_posts, (folder, *key)
+        else:
+            store = self._cards_of(folder)
         if key not in store:
             store[key] = str(macro(post, heading))
-            self.changed = self.changed or not on_post
+            if not on_post:
+                self.changed.add(folder)
         return Markup(store[key])
 
     def save(self) -> None:
-        """Keep the cards of posts whose listing keys are still this build's."""
-        current = {k: v for k, v in self.html.items() if self.keys.get(k[0]) == k[1] and k[2] == self.site}
-        if self.changed or len(current) != len(self.html):
-            self.path.write_bytes(pickle.dumps(current, pickle.HIGHEST_PROTOCOL))
+        """Write each folder whose cards changed, without the cards of posts whose listing keys are not this build's."""
+        self.folder.mkdir(parents=True, exist_ok=True)
+        for folder, cards in self.html.items():
+            current = {k: v for k, v in cards.items() if self.keys.get(k[0]) == k[1] and k[2] == self.site}
+            if folder in self.changed or len(current) != len(cards):
+                self._file(folder).write_bytes(pickle.dumps({"folder": folder, "cards": current},
+                                                            pickle.HIGHEST_PROTOCOL))
 
 
 _caches: PerBuild[CardCache] = PerBuild()
