@@ -61,6 +61,24 @@ def test_indexed_related_posts_equal_the_reader_footer_choice():
                     [m.docname for m in original(post, candidates, 1, 2)]
 
 
+def test_indexed_related_posts_and_series_with_many_tags_and_a_post_outside_the_candidates():
+    rng = random.Random(9)
+    tags = [f"t{i}" for i in range(12)]
+    for n in (70, 300):
+        metas = [Meta(f"posts/q{i}", datetime(2024, 1, 1) + timedelta(days=rng.randint(0, 90)),
+                      rng.choices(tags, k=rng.randint(0, 7)),  # repeated tags count once
+                      rng.choice(["tech", "event", None]), rng.choice([None, "s1", "s2", "s3"]))
+                 for i in range(n)]
+        index = related.RelatedIndex(metas)
+        outside = Meta("posts/draft", datetime(2024, 2, 1), tags[:5], "tech", "s1")
+        for post in [*metas, outside]:
+            for minimum, maximum in ((3, 5), (0, 1), (8, 12)):
+                assert [m.docname for m in index.related(post, minimum, maximum)] == \
+                    [m.docname for m in related.by_scoring(post, metas, minimum, maximum)]
+            assert related.series_parts(post, metas) == \
+                sorted((m for m in metas if post.series and m.series == post.series), key=lambda m: m.date)
+
+
 def test_neighbours_are_the_prev_and_next_of_a_scan_of_all_posts():
     rng = random.Random(8)
     for n in (1, 2, 3, 40, 200):

@@ -64,6 +64,12 @@ class Catalog:
             self._built = {d: m for d, m in self.all.items() if m.status(self.now) in keep}
         return dict(self._built)
 
+    def is_built(self, docname: str) -> bool:
+        """Whether the post gets a page in this build (every page asks: no copy of :meth:`built`)."""
+        if self._built is None:
+            self.built()
+        return docname in self._built
+
     def newest_first(self) -> list[PostMeta]:
         if self._newest is None:
             self._newest = sorted(self.built().values(), key=lambda m: m.date, reverse=True)

@@ -344,7 +344,7 @@ def _page_context(app: Sphinx, pagename: str, templatename: str, context: dict, 
     context["tb_blog_path"] = app.config.blog_path
     context["tb_collection_paths"] = ablog_compat.collection_paths(app)
     context["tb_series_list"] = _series_list(app)
-    if pagename in posts.of(app).built() and doctree is not None:
+    if posts.of(app).is_built(pagename) and doctree is not None:
         context["tb_post"] = post_context(app, pagename)
     if pagename == app.config.root_doc:
         context["tb_home"] = home_context(app)

@@ -4,10 +4,11 @@ A post shares a series (strongest), tags (each one counts) and a category with
 the posts related to it.  When fewer than ``minimum`` posts share anything,
 the newest other posts fill the list, so a reader always gets somewhere to go.
 
-Every post page asks for its related posts: :func:`related` answers through an
-index of who shares what, built once per list of candidates (scoring every
-other post for every post was quadratic); :func:`by_scoring` is the plain
-definition, and the tests hold the two equal.
+Every post page asks for its related posts and its series: :func:`related`
+and :func:`series_parts` answer through an index of who shares what, built
+once per list of candidates (scoring every other post for every post was
+quadratic); :func:`by_scoring` is the plain definition, and the tests hold the
+two equal.
 """
 
 from __future__ import annotations
@@ -40,74 +41,135 @@ def by_scoring(post: PostMeta, candidates: list[PostMeta], minimum: int = 3, max
 
 
 class RelatedIndex:
-    """Who shares what, for one list of candidate posts."""
+    """Who shares what, for one list of candidate posts.
+
+    Each tag, series and category holds its posts as the bits of an int (bit
+    *i*: the *i*-th newest candidate), so a post's candidates at each score are
+    a few whole-set operations and the best are the lowest bits.  Walking every
+    post that shares a tag made each post's list cost grow with the number of
+    posts: with 17 tags, 0.11 ms a post at 1,000 posts and 2.0 ms at 10,000.
+    """
 
     def __init__(self, candidates):
+        self.candidates = list(candidates)
+        self._parts: dict[str, list] | None = None
         order = sorted(candidates, key=lambda c: c.date, reverse=True)
         self.rank = {c.docname: i for i, c in enumerate(order)}
         self.newest_first = order
-        self.by_tag: dict[str, list] = {}
-        self.by_series: dict[str, list] = {}
-        self.by_category: dict[str, list] = {}
-        for c in order:
+        self.everyone = (1 << len(order)) - 1
+        by_tag: dict[str, list[int]] = {}
+        by_series: dict[str, list[int]] = {}
+        by_category: dict[str, list[int]] = {}
+        for i, c in enumerate(order):
             for tag in set(c.tags):
-                self.by_tag.setdefault(tag, []).append(c)
+                by_tag.setdefault(tag, []).append(i)
             if c.series:
-                self.by_series.setdefault(c.series, []).append(c)
+                by_series.setdefault(c.series, []).append(i)
             if c.category:
-                self.by_category.setdefault(c.category, []).append(c)
+                by_category.setdefault(c.category, []).append(i)
+        self.by_tag = {key: _bits(ranks, len(order)) for key, ranks in by_tag.items()}
+        self.by_series = {key: _bits(ranks, len(order)) for key, ranks in by_series.items()}
+        self.by_category = {key: _bits(ranks, len(order)) for key, ranks in by_category.items()}
+
+    def series_parts(self) -> dict[str, list]:
+        """Each series' candidates, oldest first (in the candidates' order for equal dates)."""
+        if self._parts is None:
+            parts: dict[str, list] = {}
+            for c in self.candidates:
+                if c.series:
+                    parts.setdefault(c.series, []).append(c)
+            self._parts = {series: sorted(found, key=lambda c: c.date) for series, found in parts.items()}
+        return self._parts
 
     def related(self, post, minimum: int = 3, maximum: int = 5) -> list:
         """Same result as :func:`by_scoring`."""
-        points: dict[str, int] = {}
-        metas = {}
-        for tag in set(post.tags):
-            for c in self.by_tag.get(tag, ()):
-                points[c.docname] = points.get(c.docname, 0) + TAG_WEIGHT
-                metas[c.docname] = c
-        for c in self.by_series.get(post.series, ()) if post.series else ():
-            points[c.docname] = points.get(c.docname, 0) + SERIES_WEIGHT
-            metas[c.docname] = c
-        for docname, c in metas.items():
-            if post.category and c.category == post.category:
-                points[docname] += CATEGORY_WEIGHT
-        points.pop(post.docname, None)
-        scored = sorted(points, key=lambda d: (-points[d], self.rank[d]))[:maximum]
-        if len(scored) < maximum and post.category:
-            for c in self.by_category.get(post.category, ()):
-                if len(scored) >= maximum:
-                    break
-                if c.docname != post.docname and c.docname not in points:
-                    scored.append(c.docname)
-        chosen = set(scored)
-        result = [metas.get(d) or self._meta(d) for d in scored]
-        for c in self.newest_first:
+        own = self.rank.get(post.docname)
+        others = self.everyone & ~(1 << own) if own is not None else self.everyone
+        series = self.by_series.get(post.series, 0) if post.series else 0
+        category = self.by_category.get(post.category, 0) if post.category else 0
+        # The candidates sharing exactly n of the post's tags, for each n.
+        shared = _counts([self.by_tag[tag] for tag in set(post.tags) if tag in self.by_tag], others)
+        at_score: dict[int, int] = {}
+        for n, having in enumerate(shared):
+            for in_series in (True, False):
+                for in_category in (True, False):
+                    points = (TAG_WEIGHT * n + SERIES_WEIGHT * in_series + CATEGORY_WEIGHT * in_category)
+                    found = having & (series if in_series else ~series) & (category if in_category else ~category)
+                    if points and found:
+                        at_score[points] = at_score.get(points, 0) | found
+        chosen: list[int] = []
+        for points in sorted(at_score, reverse=True):
+            chosen += _lowest(at_score[points], maximum - len(chosen))
+            if len(chosen) >= maximum:
+                break
+        result = [self.newest_first[i] for i in chosen]
+        taken = set(chosen)
+        for i, c in enumerate(self.newest_first):
             if len(result) >= minimum:
                 break
-            if c.docname != post.docname and c.docname not in chosen:
+            if i not in taken and c.docname != post.docname:
                 result.append(c)
         return result
 
-    def _meta(self, docname: str):
-        return self.newest_first[self.rank[docname]]
+
+def _bits(ranks: list[int], size: int) -> int:
+    """The int whose set bits are *ranks*."""
+    buffer = bytearray((size + 7) // 8)
+    for i in ranks:
+        buffer[i >> 3] |= 1 << (i & 7)
+    return int.from_bytes(buffer, "little")
+
+
+def _counts(sets: list[int], within: int) -> list[int]:
+    """Element *n*: the members of *within* that are in exactly *n* of *sets*."""
+    digits: list[int] = []  # digit k: the members whose count has bit k set
+    for members in sets:
+        carry = members
+        for k, digit in enumerate(digits):
+            digits[k], carry = digit ^ carry, digit & carry
+        if carry:
+            digits.append(carry)
+    counts = []
+    for n in range(len(sets) + 1):
+        exactly = within
+        for k, digit in enumerate(digits):
+            exactly &= digit if n >> k & 1 else ~digit
+        counts.append(exactly)
+    return counts
+
+
+def _lowest(bits: int, count: int) -> list[int]:
+    """The positions of the lowest *count* set bits, lowest first."""
+    found = []
+    while bits and len(found) < count:
+        low = bits & -bits
+        found.append(low.bit_length() - 1)
+        bits ^= low
+    return found
 
 
 _last_index: list = []  # [candidates, index] of the previous call
 
 
-def related(post: PostMeta, candidates: list[PostMeta], minimum: int = 3, maximum: int = 5) -> list[PostMeta]:
-    """:func:`by_scoring`'s answer, through the index of the last list of candidates asked about."""
+def _index(candidates: list[PostMeta]) -> RelatedIndex:
+    """The index of the last list of candidates asked about, or of these."""
     # Callers pass a fresh copy of the same list; comparing lists checks identity first, in C.
     if not _last_index or _last_index[0] != candidates:
-        _last_index[:] = [list(candidates), RelatedIndex(candidates)]
-    return _last_index[1].related(post, minimum, maximum)
+        index = RelatedIndex(candidates)
+        _last_index[:] = [index.candidates, index]
+    return _last_index[1]
+
+
+def related(post: PostMeta, candidates: list[PostMeta], minimum: int = 3, maximum: int = 5) -> list[PostMeta]:
+    """:func:`by_scoring`'s answer, through the index of the candidates."""
+    return _index(candidates).related(post, minimum, maximum)
 
 
 def series_parts(post: PostMeta, candidates: list[PostMeta]) -> list[PostMeta]:
     """Every published part of the post's series, oldest first."""
     if not post.series:
         return []
-    return sorted((c for c in candidates if c.series == post.series), key=lambda c: c.date)
+    return list(_index(candidates).series_parts().get(post.series, ()))
 
 
 Topics = tuple  # (tags, category, series, date): what ``score`` and the order look at
