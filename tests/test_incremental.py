@@ -255,3 +255,21 @@ def test_listings_of_several_pages_after_an_edit_an_added_and_a_removed_post_equ
         assert not removed.exists(gone), f"{gone} was left in the output"
     assert "page/4.html" not in removed.html("sitemap.xml")
     same_as_clean(removed)
+
+
+def test_a_rebuild_with_nothing_changed_writes_no_site_wide_file_again(tmp_path):
+    src = make_site(tmp_path / "site", POSTS)
+    first = sphinx_build(src, tmp_path / "out", env=NOW, reread=False)
+    assert first.returncode == 0, first.output
+    site_wide = ("objects.inv", "sitemap.xml", "robots.txt")
+    stamps = {name: (first.out / name).stat().st_mtime_ns for name in site_wide}
+    again = sphinx_build(src, tmp_path / "out", env=NOW, reread=False)
+    assert again.returncode == 0, again.output
+    assert {name: (again.out / name).stat().st_mtime_ns for name in site_wide} == stamps
+    # A post read again: the inventory is made again (and the site equals a clean build).
+    page = src / "posts/2026/first.md"
+    page.write_text(page.read_text(encoding="utf-8") + "\n## 追記\n\n見出しを足しました。\n", encoding="utf-8")
+    edited = sphinx_build(src, tmp_path / "out", env=NOW, reread=False)
+    assert edited.returncode == 0, edited.output
+    assert (edited.out / "objects.inv").stat().st_mtime_ns != stamps["objects.inv"]
+    assert_same_site(edited, clean_build(src, tmp_path, "clean"))

@@ -21,6 +21,7 @@ from techblog.content import posts
 from techblog.reader import related
 from techblog.reader.pages import Fields
 from techblog.speedups import ablog_posts, frontmatter_yaml, layout_fragments, template_cache
+from techblog.speedups.page_files import OverwrittenPath
 from techblog.speedups.theme import _lists_page_toc, _UrlTemplate
 
 from .sitebuild import ROOT, build_here, make_site, sphinx_build
@@ -584,3 +585,10 @@ def test_ablogs_front_matter_check_runs_where_it_can_make_a_post(fields, matched
                                 config=SimpleNamespace(matched_blog_posts={"page"} if matched else set()))
     check(transform)
     assert called == ([True] if applies else [])
+
+
+def test_a_page_written_again_over_a_longer_one_keeps_exactly_the_new_bytes(tmp_path):
+    page = OverwrittenPath(tmp_path, "page.html")
+    page.write_text("<p>" + "長い本文" * 1000 + "</p>", encoding="utf-8", errors="xmlcharrefreplace")
+    page.write_text("<p>短い é</p>", encoding="ascii", errors="xmlcharrefreplace")
+    assert page.read_bytes() == b"<p>&#30701;&#12356; &#233;</p>"
