@@ -87,11 +87,12 @@ def update(out: Path, pages: list[search.Page], keys: list[str], average: float,
         bucket = shards[n]
         for token in tokens:
             old = bucket.get(token)
-            merged = _merge(old, gone, new_postings.get(token, {}))
+            listed, rest = search_index.read_record(old) if old else ([], [])
+            merged = _merge(listed, rest, gone, new_postings.get(token, {}))
             if merged is None:
                 return None  # a posting of the rest would be listed now: its weight is not in the shard
             record, count = merged
-            old_count = _count(old)
+            old_count = len(listed) + len(rest)
             total += search_index.postings_size(token, record) - search_index.postings_size(token, old)
             if record:
                 bucket[token] = record
@@ -128,14 +129,15 @@ def update(out: Path, pages: list[search.Page], keys: list[str], average: float,
     return files.finish(len(pages), layout.shards, layout.vocab_shards)
 
 
-def _merge(record: str | None, gone: set[int], new: dict[int, int]) -> tuple[str | None, int] | None:
-    """A token's record without the postings of the ids in *gone*, plus *new* (id -> weight); and its document count.
+def _merge(listed: list[tuple[int, int]], rest: list[int], gone: set[int],
+           new: dict[int, int]) -> tuple[str | None, int] | None:
+    """The record of a token's postings (*listed* and *rest*, as read from its old record) without
+    the ids in *gone*, plus *new* (id -> weight); and its document count.
 
     None when that cannot be known from the record: a listed posting left or
     weighs less, and one of the rest, whose weight the record does not hold,
     might be listed in its place.
     """
-    listed, rest = search_index.read_record(record) if record else ([], [])
     known = {doc_id: weight for doc_id, weight in listed if doc_id not in gone}
     known.update(new)
     rest = [doc_id for doc_id in rest if doc_id not in gone]
@@ -150,13 +152,6 @@ def _merge(record: str | None, gone: set[int], new: dict[int, int]) -> tuple[str
     ids = sorted(doc_id for _, doc_id in ranked[:search_index.LISTED])
     rest = sorted(rest + [doc_id for _, doc_id in ranked[search_index.LISTED:]])
     return search_index.record_of(ids, [known[i] for i in ids], rest), len(ids) + len(rest)
-
-
-def _count(record: str | None) -> int:
-    if not record:
-        return 0
-    listed, rest = search_index.read_record(record)
-    return len(listed) + len(rest)
 
 
 def _read_json(out: Path, name: str, written: dict[str, str]) -> dict | None:
