@@ -1,8 +1,9 @@
-"""Writing output files: only when their bytes change, or over their old bytes."""
+"""Output and source files: written only when their bytes change or over their old bytes, and listed quickly."""
 
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from pathlib import Path
 
 
@@ -39,3 +40,32 @@ def overwrite(path: str | os.PathLike, raw: bytes) -> None:
         os.ftruncate(fd, len(raw))
     finally:
         os.close(fd)
+
+
+def files_under(folder: str | os.PathLike, prefix: str = "",
+                skip: Callable[[str], bool] = lambda rel: False) -> list[tuple[str, os.DirEntry]]:
+    """(*prefix* + path relative to *folder*, entry) of every file under *folder*, in the order of sorted Paths.
+
+    Folders and files whose path *skip* says are left out; symlinked folders
+    are not entered (as ``Path.rglob``).  ``os.scandir`` with strings, and the
+    entries' own ``stat`` for the caller: ``rglob``, sorting Path objects and
+    ``Path.stat`` took a tenth of a rebuild with nothing changed at 5,000 posts.
+    A missing *folder* has no files.
+    """
+    found = []
+    todo = [(os.fspath(folder), prefix)]
+    while todo:
+        current, base = todo.pop()
+        try:
+            entries = list(os.scandir(current))
+        except OSError:
+            continue
+        for entry in entries:
+            rel = base + entry.name
+            if skip(rel):
+                continue
+            if entry.is_dir(follow_symlinks=False):
+                todo.append((entry.path, rel + "/"))
+            elif entry.is_file():
+                found.append((rel, entry))
+    return sorted(found, key=lambda pair: pair[0].split("/"))
