@@ -138,6 +138,16 @@ def test_an_incremental_build_with_the_layer_on_equals_a_clean_one_with_it_off(t
     assert_same_site(again, _built(src, tmp_path / "off", *OFF, env=NOW))
 
 
+
+def test_switching_the_layer_off_in_a_built_folder_gives_the_clean_build_with_it_off(tmp_path):
+    # The environment the layer wrote (ablog's posts without their doctree copies) is not the
+    # one the plain path reads: a post's image in the feeds came out under a doubled folder.
+    src = _every_kind_site(tmp_path / "site")
+    _built(src, tmp_path / "switched", env=NOW)
+    switched = sphinx_build(src, tmp_path / "switched", *OFF, env=NOW, reread=False)
+    assert switched.returncode == 0, switched.output
+    assert_same_site(switched, _built(src, tmp_path / "off", *OFF, env=NOW))
+
 # sphinx-build as on the command line, after pretending myst-parser is another version.
 DRIFTED = """
 import sys

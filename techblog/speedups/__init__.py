@@ -2,7 +2,7 @@
 
 ``techblog_speedups = False`` (``make html SPHINXOPTS="-D techblog_speedups=0"``)
 turns the whole layer off, and the build writes the same files
-(``tests/test_speedups_invariant.py``).  Each speedup is a
+(``tests/test_speedups_invariant.py``); switching it either way reads every page again.  Each speedup is a
 :class:`~techblog.speedups.layer.Speedup` in one module of this package, names
 the upstream code it replaces and why, and declares the versions it was
 verified against; ``docs/tech/upgrading.md`` says what to do when one stands
@@ -96,7 +96,10 @@ def _install_build_speedups(app: Sphinx, config) -> None:
 
 
 def setup(app: Sphinx) -> dict:
-    app.add_config_value("techblog_speedups", True, "", types=[bool],
+    # "env": the layer changes what the environment keeps (ablog's posts without their doctree
+    # copies, for one), so switching it re-reads every page instead of handing one path's
+    # environment to the other (feeds then put a post's images under a doubled folder).
+    app.add_config_value("techblog_speedups", True, "env", types=[bool],
                          description="the speed layer (techblog/speedups/); off writes the same files")
     if enabled(app):
         _install(app, process_speedups())
