@@ -2,25 +2,38 @@
 
 from __future__ import annotations
 
+import os
+import pickle
 import random
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
 from types import SimpleNamespace
 
+import ablog.blog
 import docutils.parsers.rst
 import docutils.utils
 import jinja2
 import pydata_sphinx_theme
 import pytest
+import sphinx.environment as sphinx_environment
 import sphinx_book_theme
 import yaml
 from docutils import frontend, nodes
+from sphinx.util._pathlib import _StrPath
 
 from techblog.content import posts
 from techblog.reader import related
 from techblog.reader.pages import Fields
-from techblog.speedups import ablog_posts, frontmatter_yaml, layout_fragments, template_cache
+from techblog.speedups import (
+    ablog_posts,
+    collection_order,
+    env_values,
+    frontmatter_yaml,
+    layout_fragments,
+    outdated_files,
+    template_cache,
+)
 from techblog.speedups.page_files import OverwrittenPath
 from techblog.speedups.theme import _lists_page_toc, _UrlTemplate
 
@@ -592,3 +605,86 @@ def test_a_page_written_again_over_a_longer_one_keeps_exactly_the_new_bytes(tmp_
     page.write_text("<p>" + "長い本文" * 1000 + "</p>", encoding="utf-8", errors="xmlcharrefreplace")
     page.write_text("<p>短い é</p>", encoding="ascii", errors="xmlcharrefreplace")
     assert page.read_bytes() == b"<p>&#30701;&#12356; &#233;</p>"
+
+
+def test_pickled_values_behave_as_the_dict_they_stand_for_and_keep_unread_entries_as_bytes():
+    plain = {f"posts/p{i}": nodes.bullet_list("", nodes.list_item("", nodes.paragraph(text=f"第 {i} 節")))
+             for i in range(5)}
+    table = env_values.PickledValues(plain)
+    again = pickle.loads(pickle.dumps(table))
+    assert list(again) == list(plain) and len(again) == 5 and "posts/p3" in again and "posts/x" not in again
+    assert again["posts/p3"].astext() == plain["posts/p3"].astext()
+    assert repr(again) == "<PickledValues: 5 entries, 4 still pickled>"
+    unread = again._data["posts/p1"]
+    again["posts/p9"] = nodes.bullet_list()
+    del again["posts/p0"]
+    assert again.pop("posts/p2").astext() == "第 2 節" and again.get("posts/p0") is None
+    third = pickle.loads(pickle.dumps(again))
+    assert list(third) == ["posts/p1", "posts/p3", "posts/p4", "posts/p9"]
+    assert third._data["posts/p1"] is not unread and third._data["posts/p1"] == unread  # the same bytes, not re-made
+    assert {k: v.astext() for k, v in third.items()} == {"posts/p1": "第 1 節", "posts/p3": "第 3 節",
+                                                          "posts/p4": "第 4 節", "posts/p9": ""}
+
+
+def test_the_built_environment_keeps_each_pages_contents_and_titles_pickled_on_their_own(tmp_path):
+    site = make_site(tmp_path / "site", {f"posts/2026/p{i}.md": post_source(h1=f"記事 {i}") for i in range(3)})
+    assert (build := build_here(site, tmp_path / "out")).returncode == 0, build.output
+    env = pickle.loads((tmp_path / "out" / "doctrees" / "environment.pickle").read_bytes())
+    assert type(env.tocs) is env_values.PickledValues and type(env.titles) is env_values.PickledValues
+    assert set(env.tocs) == set(env.found_docs) and set(env.tocs._pending) == set(env.tocs)
+    assert all(isinstance(env.tocs[d], nodes.bullet_list) for d in env.found_docs)
+    assert env.titles["posts/2026/p1"].astext() == "記事 1"
+
+
+def _ablog_order(posts: list) -> list:
+    return sorted(posts, reverse=True)  # ablog's Collection: Post.__lt__
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_collections_sorted_by_key_are_in_ablogs_order_ties_included(seed):
+    class Post:
+        __lt__ = ablog.blog.Post.__lt__
+
+        def __init__(self, n, date, title):
+            self.n, self._computed_date, self.title = n, date, title
+
+    rng = random.Random(seed)
+    posts = [Post(n, datetime(2026, 1, rng.randint(1, 3)), rng.choice(["障害", "監視", "移行"])) for n in range(60)]
+    collection = SimpleNamespace(_posts={p.n: p for p in posts}, _posts_iter=None)
+    by_key = collection_order._iter_sorted_by_key(None)
+    assert [p.n for p in by_key(collection)] == [p.n for p in _ablog_order(posts)]
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_pages_found_unchanged_with_strings_are_those_sphinx_finds_unchanged(tmp_path, seed):
+    rng = random.Random(seed)
+    src, doctrees = tmp_path / "src", tmp_path / "doctrees"
+    (src / "posts").mkdir(parents=True)
+    (doctrees / "posts").mkdir(parents=True)
+    (src / "images").mkdir()
+    figures = [src / "images" / f"f{i}.svg" for i in range(3)]
+    for figure in figures:
+        figure.write_text("<svg/>")
+    (src / "images" / "folder.svg").mkdir()  # a dependency that is not a file
+    all_docs, dependencies, files = {}, {}, {}
+    for i in range(40):
+        docname = f"posts/p{i}"
+        files[docname] = source = src / f"{docname}.md"
+        source.write_text("# 記事")
+        if rng.random() < 0.9:
+            (doctrees / f"{docname}.doctree").write_bytes(b"")
+        read_at = source.stat().st_mtime_ns // 1000 + rng.choice([-5, 0, 0, 0, 5])  # older, same or newer
+        all_docs[docname] = read_at
+        if rng.random() < 0.6:
+            dependencies[docname] = {_StrPath(p) for p in rng.sample([*figures, src / "images" / "folder.svg",
+                                                                       src / "gone.svg"], rng.randint(0, 2))}
+    for figure in figures:
+        when = rng.choice(list(all_docs.values())) * 1000
+        os.utime(figure, ns=(when, when))
+    original = sphinx_environment._has_doc_changed
+    fast = outdated_files._checked_with_strings(original)
+    reread = {"posts/p3"}
+    for docname in all_docs:
+        args = {"filename": _StrPath(files[docname]), "reread_always": reread, "doctreedir": doctrees,
+                "all_docs": all_docs, "dependencies": dependencies}
+        assert fast(docname, **args) == original(docname, **args), docname

@@ -35,8 +35,10 @@ def build_speedups() -> list[Speedup]:
     from techblog.speedups import (
         ablog_posts,
         card_html,
+        collection_order,
         collection_pages,
         docutils_settings,
+        env_values,
         feed_cache,
         first_read,
         frontmatter_yaml,
@@ -44,6 +46,7 @@ def build_speedups() -> list[Speedup]:
         inventory,
         layout_fragments,
         markdown_parser,
+        outdated_files,
         page_files,
         page_toc,
         partial_html,
@@ -73,9 +76,12 @@ def build_speedups() -> list[Speedup]:
         partial_html.SPEEDUP,
         transform_gates.SPEEDUP,
         *ablog_posts.SPEEDUPS,
+        collection_order.SPEEDUP,
         collection_pages.SPEEDUP,
         inventory.SPEEDUP,
         page_files.SPEEDUP,
+        env_values.SPEEDUP,
+        outdated_files.SPEEDUP,
     ]
 
 
