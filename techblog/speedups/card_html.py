@@ -53,6 +53,7 @@ class CardCache:
         self.html: dict[str, dict[tuple, str]] = {}  # by folder of pages: the cards kept, as last saved
         self.changed: set[str] = set()  # folders with a card rendered this build
         self.for_posts: dict[tuple, str] = {}  # cards on post pages, for this build only
+        self.links: dict[str, set[str]] = {}  # by post: the pages its card links to (its card data is the build's)
 
     def _file(self, folder: str) -> Path:
         return self.folder / f"{hashlib.sha1(folder.encode()).hexdigest()[:20]}.pickle"
@@ -69,7 +70,10 @@ class CardCache:
         if self.site is None or docname not in self.keys:
             return Markup(macro(post, heading))
         # A link to the page itself is written "#": a card linking to this page is this page's own.
-        own = pagename if pagename in _linked_docnames(post) else None
+        links = self.links.get(docname)
+        if links is None:
+            links = self.links[docname] = _linked_docnames(post)
+        own = pagename if pagename in links else None
         folder = posixpath.dirname(pagename)
         key = (docname, self.keys[docname], self.site, heading, own)
         if on_post:
