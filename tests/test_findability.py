@@ -5,10 +5,13 @@ from __future__ import annotations
 import functools
 import http.server
 import threading
+from urllib.parse import urljoin
 
 import pytest
 from bs4 import BeautifulSoup
 from lxml import etree
+
+from techblog.distribution import findability
 
 from .browser import screenshot
 from .feedcheck import JST_DATE
@@ -154,3 +157,12 @@ def test_old_url_of_a_moved_post_redirects(browser, hosted):
     assert page.url.startswith(hosted + "posts/2025/nginx-upstream-keepalive.html#")
     assert "nginx" in page.title()
     context.close()
+
+
+@pytest.mark.parametrize("base", ["https://tech.example.jp/", "https://tech.example.jp/blog/", "https://tech.example.jp",
+                                  "https://tech.example.jp/?q=1/", ""])
+@pytest.mark.parametrize("uri", ["index.html", "blog/tag/aws/page/2.html", "posts/2026/移行.html", "../x.html",
+                                 "./a.html", "a/./b.html", "a/../b.html", "/abs.html", "https://other.example/x.html",
+                                 "a.html?x=1", "a.html#top", "", "C:\\\\x.html"])
+def test_absolute_urls_of_the_sitemap_are_urljoins(base, uri):
+    assert findability.absolute_url(base, uri) == urljoin(base, uri)

@@ -39,6 +39,7 @@ from sphinx.application import Sphinx
 from techblog import metadata
 from techblog.content import posts, registries
 from techblog.core import staleness
+from techblog.core.files import files_under, write_if_changed
 from techblog.core.perbuild import PerBuild
 from techblog.core.problems import Problem, report
 
@@ -290,8 +291,9 @@ class Cards:
             done = {}
         self.done = done
         self.cards = cards(app)
+        drawn = {rel for rel, _ in files_under(self.out / FOLDER, f"{FOLDER}/")}
         self.todo = {path: card for path, card in self.cards.items()
-                     if done.get(path) != card["key"] or not (self.out / path).is_file()}
+                     if done.get(path) != card["key"] or path not in drawn}
         self.process: subprocess.Popen | None = None
         if self.todo:
             jobs = Path(app.doctreedir) / JOBS
@@ -314,8 +316,8 @@ class Cards:
                 return
         for gone in set(self.done) - set(self.cards):  # a post deleted or back to a draft
             (self.out / gone).unlink(missing_ok=True)
-        self.manifest_path.write_text(json.dumps({p: c["key"] for p, c in self.cards.items()}, sort_keys=True),
-                                      encoding="utf-8")
+        write_if_changed(self.manifest_path,
+                         json.dumps({p: c["key"] for p, c in self.cards.items()}, sort_keys=True).encode("utf-8"))
 
     def stop(self) -> None:
         if self.process is not None and self.process.poll() is None:

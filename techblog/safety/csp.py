@@ -93,6 +93,8 @@ def style_hash(value: str) -> str:
 
 def style_attributes(markup: str) -> list[str]:
     """The values of the style attributes in *markup*, as the browser hashes them (unescaped)."""
+    if "style=" not in markup:  # most pages: the pattern, tried at every space, took 0.4 ms a page
+        return []
     return sorted({html.unescape(a if a is not None else b) for a, b in _STYLE_ATTR.findall(markup)})
 
 
@@ -157,7 +159,7 @@ def page_problems(markup: str) -> list[str]:
         found.append(f"インラインのスクリプト {tag} があります。_static/ のファイルに移してください")
     for name in _handlers(markup):
         found.append(f"インラインのイベントハンドラー（{name}=）があります。_static/ のスクリプトから addEventListener で付けてください")
-    if _JS_URL.search(markup):
+    if "javascript:" in markup.lower() and _JS_URL.search(markup):
         found.append("javascript: の URL があります。ボタンと _static/ のスクリプトにしてください")
     for value in style_attributes(markup):
         if style_hash(value) not in allowed:
