@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import re
 
+import jinja2
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 from bs4 import BeautifulSoup
 
 from .browser import StaticServer, reader, screenshot
-from .sitebuild import make_site, post, sphinx_build
+from .sitebuild import ROOT, make_site, post, sphinx_build
 from .test_incremental import NOW
 
 BASE = "https://tech.minato-cloud.example/"
@@ -258,3 +259,11 @@ def test_listing_pages_pass_axe(browser, site_url, path):
                if v["impact"] in ("serious", "critical")]
     assert serious == []
     context.close()
+
+
+def test_large_counts_have_thousands_separators_as_reading_times_do():
+    macros = jinja2.Environment(loader=jinja2.FileSystemLoader(ROOT / "_templates")).get_template("techblog/macros.html").module
+    status = macros.listing_status({"count": 5013, "pager": {"pages": 251, "first": 1041, "last": 1060, "number": 53}})
+    text = BeautifulSoup(str(status), "html.parser").get_text()
+    assert text == "全 5,013 件（1,041〜1,060 件目）・53 / 251 ページ"
+    assert str(macros.count(999)) == "999"
