@@ -192,3 +192,16 @@ def test_a_theme_button_with_an_unknown_script_keeps_its_onclick_for_the_check_t
     assert csp.page_problems('<head><meta http-equiv="Content-Security-Policy" content="x"></head>'
                              '<button onclick="launchBinder()">') == [
         "インラインのイベントハンドラー（onclick=）があります。_static/ のスクリプトから addEventListener で付けてください"]
+
+
+@pytest.mark.parametrize("tag, names", [
+    ('<button onclick="x()">', ["onclick"]),
+    ('<button\n  OnMouseOver = "x()">', ["onmouseover"]),
+    ('<img src="a.png"\tONERROR=x()>', ["onerror"]),
+    ('<p>「 onclick= 」と書くと動きます</p>', []),  # words in the text, not an attribute
+    ('<a title="x onclick=y" href="#">', []),  # inside an attribute value
+    ('<button data-onclick="x()">', []),
+])
+def test_event_handlers_are_found_whatever_their_case_and_spacing(tag, names):
+    markup = '<head><meta http-equiv="Content-Security-Policy" content="x"></head>' + tag
+    assert csp._handlers(markup, markup.lower()) == names
