@@ -61,18 +61,32 @@ class Fields(dict):
 
 
 def _entry_link(app: Sphinx, kind: str, entry) -> dict:
-    return Fields(entry=entry, label=entry.label, docname=f"{ablog_compat.collection_paths(app)[kind]}/{entry.slug}")
+    return _kept(app, ("link", kind, entry.slug), lambda: Fields(
+        entry=entry, label=entry.label, docname=f"{ablog_compat.collection_paths(app)[kind]}/{entry.slug}"))
 
 
 def author_profile(app: Sphinx, entry) -> dict:
-    links = [Fields(kind=k, label=LINK_KINDS[k], url=url) for k, url in (entry.extra.get("links") or {}).items()]
-    return Fields({
-        **_entry_link(app, "author", entry),
-        "title": entry.extra.get("title", ""),
-        "bio": entry.description,
-        "avatar": entry.extra.get("avatar", ""),
-        "links": links,
-    })
+    def profile() -> dict:
+        links = [Fields(kind=k, label=LINK_KINDS[k], url=url) for k, url in (entry.extra.get("links") or {}).items()]
+        return Fields({
+            **_entry_link(app, "author", entry),
+            "title": entry.extra.get("title", ""),
+            "bio": entry.description,
+            "avatar": entry.extra.get("avatar", ""),
+            "links": links,
+        })
+    return _kept(app, ("author", entry.slug), profile)
+
+
+def _kept(app: Sphinx, key: tuple, make) -> dict:
+    """An author's, tag's or category's fields, made once a build when the cards are kept (every card shows some)."""
+    memo = _entry_memo.get(app)
+    if memo is None:
+        return make()
+    found = memo.get(key)
+    if found is None:
+        found = memo[key] = make()
+    return found
 
 
 def card(app: Sphinx, docname: str) -> dict | None:
@@ -88,10 +102,12 @@ def card(app: Sphinx, docname: str) -> dict | None:
 
 
 _card_memo: PerBuild[dict] = PerBuild(dict)
+_entry_memo: PerBuild[dict] = PerBuild(dict)
 
 
 def _start_card_memo(app: Sphinx, env) -> None:
     _card_memo.set(app, {})
+    _entry_memo.set(app, {})
 
 
 def _card(app: Sphinx, docname: str) -> dict | None:
