@@ -18,8 +18,22 @@ must be the same.  A third page is rendered in full and must come out of the
 shell byte for byte before any page is made from it.  Page 1 (the listing's
 own URL, which the sidebar links to), page 2 (its previous page is page 1) and
 the last page (no next page) are always rendered in full, and a listing whose
-pages do not fit the shell is rendered in full throughout.  With the layer off
-every page is rendered in full, to the same bytes (tests/test_speedups_invariant.py).
+pages do not fit the shell is rendered in full throughout.
+
+A page made from a checked shell does not need the theme's ``html-page-context``
+listeners either (a quarter of such a page's time): they only set values of
+the context for the head, the bars and the sidebars, which the shell already
+holds.  Its list is rendered from the few values ``listing-body.html`` reads
+(``tb_listing``, ``tb_card_html`` and ``pathto``), made by the listeners that
+make them, and the page is written as ``handle_page`` writes it.  The list
+from those values must equal the list from the whole context on the page the
+shell is checked on.  Such a page is still a page of the sitemap
+(:func:`techblog.distribution.findability.note_page`).  When a listener from a
+module not known here is connected (an extension added in ``conf.py`` might
+keep something of every page), every page goes through ``handle_page``.
+
+With the layer off every page is rendered in full, to the same bytes
+(tests/test_speedups_invariant.py).
 """
 
 from __future__ import annotations
@@ -28,11 +42,16 @@ import re
 from dataclasses import dataclass, field
 
 from sphinx.application import Sphinx
+from sphinx.builders.html import StandaloneHTMLBuilder
 from sphinx.util import logging
+from sphinx.util.osutil import ensuredir, relative_uri
 
 from techblog.compat.patching import Patches
 from techblog.core.perbuild import PerBuild
+from techblog.distribution import findability
+from techblog.reader import pages
 from techblog.reader.listings import COLLECTION_TEMPLATE
+from techblog.speedups import card_html
 from techblog.speedups.layer import Speedup
 
 logger = logging.getLogger(__name__)
@@ -43,6 +62,12 @@ DIGITS = re.compile(r"(\d+)")
 OFFSETS = (0, -1, 1)
 # Pages rendered in full before the shell is used: two to learn it from, one to check it on.
 LEARN_FROM = 2
+EVENT = "html-page-context"
+# Modules whose html-page-context listeners only set values of the page's context (read for this
+# Sphinx, these themes and ablog); ours keep nothing of a page but its name for the sitemap.
+KNOWN_LISTENERS = ("techblog.", "sphinx.", "pydata_sphinx_theme", "sphinx_book_theme", "ablog", "notfound.", "alabaster")
+# The listeners that make what the list of a listing page reads.
+BODY_LISTENERS = (pages._page_context, card_html._page_context)
 
 
 def holes(samples: list[tuple[int, str]]) -> list[str | int] | None:
@@ -81,6 +106,7 @@ class Listing:
     shell: tuple[list, list] | None = None
     checked: bool = False
     off: bool = False
+    body_alone: bool = False  # the list comes out the same from the few values it reads
 
     def learn(self, number: int, before: str, after: str) -> None:
         if self.shell is None:
@@ -105,7 +131,40 @@ class Listing:
 class Shells:
     listings: dict[tuple, Listing] = field(default_factory=dict)
     from_shell: int = 0
+    alone: int = 0  # of those, pages written without the html-page-context listeners
     in_full: int = 0
+    without_listeners: bool | None = None  # None until the listeners are known
+
+
+def _pathto(builder: StandaloneHTMLBuilder, pagename: str):
+    """``pathto`` as Sphinx's ``handle_page`` makes it for *pagename*."""
+    default_baseuri = builder.get_target_uri(pagename).rsplit("#", 1)[0]
+
+    def pathto(otheruri: str, resource: bool = False, baseuri: str = default_baseuri) -> str:
+        if resource and "://" in otheruri:
+            return otheruri
+        elif not resource:
+            otheruri = builder.get_target_uri(otheruri)
+        uri = relative_uri(baseuri, otheruri) or "#"
+        if uri == "#" and not builder.allow_sharp_as_current_path:
+            uri = baseuri
+        return uri
+    return pathto
+
+
+def _body_context(app: Sphinx, pagename: str, template: str, values: dict) -> dict:
+    """What the list of a listing page reads, made without the theme's listeners."""
+    context = {"pagename": pagename, "collection": values["collection"], "tb_page": values["tb_page"],
+               "pathto": _pathto(app.builder, pagename)}
+    for listener in BODY_LISTENERS:
+        listener(app, pagename, template, context, None)
+    return context
+
+
+def _unknown_listeners(app: Sphinx) -> list[str]:
+    modules = {getattr(listener.handler, "__module__", None) or repr(listener.handler)
+               for listener in app.events.listeners.get(EVENT, ())}
+    return sorted(m for m in modules if not m.startswith(KNOWN_LISTENERS))
 
 
 _shells: PerBuild[Shells] = PerBuild()
@@ -141,9 +200,46 @@ def _wrap(app: Sphinx):
                 listing.off = True
             else:
                 listing.learn(page["number"], *parts)
+                if listing.checked:
+                    alone = _body_context(app, context["pagename"], template, context)
+                    listing.body_alone = render(BODY_TEMPLATE, alone) == body
             return html
         return render_with_shells
     return wrap
+
+
+def _wrap_handle_page(app: Sphinx):
+    def wrap(handle_page):
+        def handle_page_from_shell(builder, pagename: str, addctx: dict, templatename: str = "page.html",
+                                   *, outfilename=None, event_arg=None) -> None:
+            page = _middle_page(templatename, addctx)
+            shells = _shells.get(app)
+            listing = None
+            if page is not None and shells is not None and outfilename is None and event_arg is None:
+                listing = shells.listings.get((templatename, page["base"], page["pages"]))
+            if listing is None or not (listing.checked and listing.body_alone) or not _listeners_allow(app, shells):
+                return handle_page(builder, pagename, addctx, templatename, outfilename=outfilename,
+                                   event_arg=event_arg)
+            body = builder.templates.render(BODY_TEMPLATE, _body_context(app, pagename, templatename, addctx))
+            shells.from_shell += 1
+            shells.alone += 1
+            path = builder.get_output_path(pagename)
+            ensuredir(path.parent)
+            path.write_text(listing.page(page["number"], body), encoding=builder.config.html_output_encoding,
+                            errors="xmlcharrefreplace")
+            findability.note_page(app, pagename)
+        return handle_page_from_shell
+    return wrap
+
+
+def _listeners_allow(app: Sphinx, shells: Shells) -> bool:
+    if shells.without_listeners is None:
+        unknown = _unknown_listeners(app)
+        shells.without_listeners = not unknown
+        if unknown:
+            logger.verbose("一覧のページ: html-page-context に %s の listener があるので、すべてのページを Sphinx の手順で書きます",
+                           "、".join(unknown))
+    return shells.without_listeners
 
 
 def _builder_inited(patches: Patches, app: Sphinx) -> None:
@@ -152,12 +248,14 @@ def _builder_inited(patches: Patches, app: Sphinx) -> None:
         return
     _shells.set(app, Shells())
     patches.replace(templates, "render", _wrap(app))
+    patches.replace(StandaloneHTMLBuilder, "handle_page", _wrap_handle_page(app))
 
 
 def _build_finished(app: Sphinx, exception) -> None:
     shells = _shells.pop(app)
     if shells is not None and shells.from_shell:
-        logger.verbose("一覧のページ: %d ページを枠から、%d ページを全体から作りました", shells.from_shell, shells.in_full)
+        logger.verbose("一覧のページ: %d ページを枠から（うち %d ページはテーマの listener なしで）、%d ページを全体から作りました",
+                       shells.from_shell, shells.alone, shells.in_full)
 
 
 def _install(patches: Patches, app: Sphinx) -> None:
