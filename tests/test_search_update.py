@@ -168,3 +168,31 @@ def _umask() -> int:
     mask = os.umask(0)
     os.umask(mask)
     return mask
+
+
+def test_a_posting_added_to_a_bitmap_rest_gives_the_record_made_from_all_postings(monkeypatch):
+    # A new post's common words: its id goes at the end of a rest of thousands without reading it.
+    monkeypatch.setattr(search_index, "LISTED", 4)
+    rng = random.Random(11)
+    taken = 0
+    for _ in range(400):
+        count = rng.choice([3, 4, 5, 9, 60, 300])
+        spread = rng.choice([count + 1, 2 * count, 8 * count, 20 * count])
+        ids = sorted(rng.sample(range(spread), count))
+        weights = [rng.choice([100, 100, rng.randint(1, 1620)]) for _ in ids]
+        record = search_index.postings_record(ids, weights)
+        new_id = spread + rng.choice([0, 0, 1, 7, 8, 300])
+        weight = rng.choice([1, 50, 100, rng.randint(1, 1620)])
+        fast = search_index.with_one_more_in_rest(record, new_id, weight)
+        if fast is not None:
+            taken += 1
+            assert fast == (search_index.postings_record([*ids, new_id], [*weights, weight]), count)
+        if ids and rng.random() < 0.3:  # an id inside the record is never put at its end
+            assert search_index.with_one_more_in_rest(record, ids[-1], 1) is None
+    assert taken > 40
+    # One more id would make the gaps no longer than the bitmap: read and written as gaps.
+    monkeypatch.setattr(search_index, "LISTED", 1)
+    record = search_index.postings_record(range(8), [1] * 7 + [1000])
+    assert search_index.read_record(record) == ([(7, 1000)], list(range(7)))
+    assert search_index.with_one_more_in_rest(record, 55, 1)[0] == search_index.postings_record([*range(8), 55], [1] * 7 + [1000, 1])
+    assert search_index.with_one_more_in_rest(record, 56, 1) is None

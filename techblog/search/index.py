@@ -214,6 +214,38 @@ def read_record(record: str) -> tuple[list[tuple[int, int]], list[int]]:
     return list(zip(ids, weights, strict=True)), rest
 
 
+def with_one_more_in_rest(record: str, doc_id: int, weight: int) -> tuple[str, int] | None:
+    """*record* with the posting (*doc_id*, *weight*) added, and the number of documents it had, when
+    the new posting joins a rest written as a bitmap: the record as :func:`postings_record` makes it
+    for its postings and this one, without reading the rest's ids.
+
+    That is when *doc_id* is higher than every id in the record (a document added at the end),
+    every listed place is taken by a weightier posting, and the bitmap stays smaller than the ids
+    would be as gaps.  None otherwise: the record is read and merged.
+    """
+    raw = bytearray(base64.b64decode(record))
+    count, pos = _read_varint(raw, 0)
+    if count != LISTED:
+        return None
+    last = -1
+    for _ in range(count):
+        gap, pos = _read_varint(raw, pos)
+        last += gap + 1
+    lowest = None
+    for _ in range(count):
+        listed_weight, pos = _read_varint(raw, pos)
+        lowest = listed_weight if lowest is None else min(lowest, listed_weight)
+    if pos >= len(raw) or raw[pos] != BITMAP or weight >= lowest or doc_id <= last:
+        return None
+    bits = int.from_bytes(raw[pos + 1:], "little")
+    rest = bits.bit_count()
+    size = doc_id // 8 + 1
+    if doc_id < bits.bit_length() or size >= rest + 1:  # not the highest id, or gaps might be smaller
+        return None
+    raw[pos + 1:] = (bits | 1 << doc_id).to_bytes(size, "little")
+    return base64.b64encode(raw).decode("ascii"), count + rest
+
+
 def rest_weight(listed: list[tuple[int, int]]) -> int:
     """What a document of a token's rest counts: REST_WEIGHT, or less when every listed posting weighs less.
 

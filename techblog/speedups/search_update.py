@@ -83,16 +83,20 @@ def update(out: Path, pages: list[search.Page], keys: list[str], average: float,
             new_postings.setdefault(token, {})[doc_id] = weight
     total, vocab_total = layout.total, layout.vocab_total
     counts: dict[str, int] = {}  # vocabulary words whose document count changed: the new count
+    # Only pages added after the old ones: each new posting's id is higher than every id of a record.
+    appended = all(i >= len(layout.keys) for i in changed)
     for n, tokens in by_shard.items():
         bucket = shards[n]
         for token in tokens:
             old = bucket.get(token)
-            listed, rest = search_index.read_record(old) if old else ([], [])
-            merged = _merge(listed, rest, gone, new_postings.get(token, {}))
+            merged = _appended(old, new_postings.get(token, {})) if appended and old else None
             if merged is None:
-                return None  # a posting of the rest would be listed now: its weight is not in the shard
-            record, count = merged
-            old_count = len(listed) + len(rest)
+                listed, rest = search_index.read_record(old) if old else ([], [])
+                merged = _merge(listed, rest, gone, new_postings.get(token, {}))
+                if merged is None:
+                    return None  # a posting of the rest would be listed now: its weight is not in the shard
+                merged = (*merged, len(listed) + len(rest))
+            record, count, old_count = merged
             total += search_index.postings_size(token, record) - search_index.postings_size(token, old)
             if record:
                 bucket[token] = record
@@ -127,6 +131,16 @@ def update(out: Path, pages: list[search.Page], keys: list[str], average: float,
             files.put(name, search.doc_file(page))
     layout.keys, layout.total, layout.vocab_total = list(keys), total, vocab_total
     return files.finish(len(pages), layout.shards, layout.vocab_shards)
+
+
+def _appended(old: str, new: dict[int, int]) -> tuple[str, int, int] | None:
+    """The record with one added page's posting put in its rest without reading the rest's ids (the
+    common words of a new post: thousands of ids each); its document count now and before."""
+    if len(new) != 1:
+        return None
+    (doc_id, weight), = new.items()
+    found = search_index.with_one_more_in_rest(old, doc_id, weight)
+    return None if found is None else (found[0], found[1] + 1, found[1])
 
 
 def _merge(listed: list[tuple[int, int]], rest: list[int], gone: set[int],
