@@ -688,3 +688,37 @@ def test_pages_found_unchanged_with_strings_are_those_sphinx_finds_unchanged(tmp
         args = {"filename": _StrPath(files[docname]), "reread_always": reread, "doctreedir": doctrees,
                 "all_docs": all_docs, "dependencies": dependencies}
         assert fast(docname, **args) == original(docname, **args), docname
+
+
+def _lazy_and_plain():
+    from techblog.speedups.card_data import LazyCard
+
+    made = []
+
+    def make():
+        made.append(1)
+        return Fields({"docname": "posts/2026/a", "title": "記事 A", "tags": [Fields(label="AWS", docname="blog/tag/aws")]})
+    return LazyCard("posts/2026/a", make), make(), made
+
+
+def test_a_lazy_card_makes_its_fields_only_when_something_but_its_docname_is_read():
+    lazy, _, made = _lazy_and_plain()
+    made.clear()
+    assert lazy["docname"] == lazy.docname == lazy.get("docname") == "posts/2026/a" and "docname" in lazy
+    assert lazy and made == []
+    assert lazy.title == "記事 A" and made == [1]
+    lazy.tags  # noqa: B018 (made once only)
+    assert made == [1]
+
+
+@pytest.mark.parametrize("read", [
+    repr, len, list, dict, sorted, lambda c: list(c.items()), lambda c: list(c.values()), lambda c: list(c.keys()),
+    lambda c: c["title"], lambda c: c.get("title"), lambda c: c.get("missing", 0), lambda c: "title" in c,
+    lambda c: {**c}, lambda c: c == dict(c), lambda c: c.copy(), lambda c: pickle.loads(pickle.dumps(c)),
+    lambda c: jinja2.Environment().from_string("{{ p.title }} {{ p['tags'][0].label }} {{ p|length }}").render(p=c),
+    lambda c: __import__("json").dumps(c, ensure_ascii=False, default=dict),
+], ids=["repr", "len", "list", "dict", "sorted", "items", "values", "keys", "getitem", "get", "get-missing",
+        "contains", "unpack", "eq", "copy", "pickle", "jinja", "json"])
+def test_a_lazy_card_reads_as_the_card_it_stands_for(read):
+    lazy, plain, _ = _lazy_and_plain()
+    assert read(lazy) == read(plain)

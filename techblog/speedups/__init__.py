@@ -34,6 +34,7 @@ def build_speedups() -> list[Speedup]:
     """Installed when the configuration has been read, in this order."""
     from techblog.speedups import (
         ablog_posts,
+        card_data,
         card_html,
         collection_order,
         collection_pages,
@@ -69,6 +70,7 @@ def build_speedups() -> list[Speedup]:
         frontmatter_yaml.SPEEDUP,
         markdown_parser.SPEEDUP,
         template_cache.SPEEDUP,
+        card_data.SPEEDUP,
         card_html.SPEEDUP,
         page_toc.SPEEDUP,
         first_read.SPEEDUP,

@@ -54,6 +54,9 @@ class CardCache:
         self.changed: set[str] = set()  # folders with a card rendered this build
         self.for_posts: dict[tuple, str] = {}  # cards on post pages, for this build only
         self.links: dict[str, set[str]] = {}  # by post: the pages its card links to (its card data is the build's)
+        # By folder, as last saved: each post's listing key and the pages its card links to. Kept so that
+        # a card whose HTML is kept needs none of its data (techblog.speedups.card_data makes it on demand).
+        self.saved_links: dict[str, dict[str, tuple[str, frozenset]]] = {}
 
     def _file(self, folder: str) -> Path:
         return self.folder / f"{hashlib.sha1(folder.encode()).hexdigest()[:20]}.pickle"
@@ -62,19 +65,31 @@ class CardCache:
         cards = self.html.get(folder)
         if cards is None:
             saved = buildstate.load_pickle(self._file(folder))
-            cards = self.html[folder] = saved.get("cards", {}) if saved.get("folder") == folder else {}
+            if saved.get("folder") != folder:
+                saved = {}
+            cards = self.html[folder] = saved.get("cards", {})
+            self.saved_links[folder] = saved.get("links", {})
+            if cards and "links" not in saved:  # written by an earlier version: written again with them
+                self.changed.add(folder)
         return cards
+
+    def _links(self, post: dict, docname: str, folder: str) -> set[str] | frozenset[str]:
+        links = self.links.get(docname)
+        if links is None:
+            saved = self.saved_links.get(folder, {}).get(docname)
+            links = saved[1] if saved is not None and saved[0] == self.keys[docname] else _linked_docnames(post)
+            self.links[docname] = links
+        return links
 
     def render(self, pagename: str, post: dict, heading: str, macro, on_post: bool = False) -> Markup:
         docname = post.get("docname")
         if self.site is None or docname not in self.keys:
             return Markup(macro(post, heading))
         # A link to the page itself is written "#": a card linking to this page is this page's own.
-        links = self.links.get(docname)
-        if links is None:
-            links = self.links[docname] = _linked_docnames(post)
-        own = pagename if pagename in links else None
         folder = posixpath.dirname(pagename)
+        if not on_post:
+            self._cards_of(folder)
+        own = pagename if pagename in self._links(post, docname, folder) else None
         key = (docname, self.keys[docname], self.site, heading, own)
         if on_post:
             store, key = self.for_posts, (folder, *key)
@@ -92,7 +107,15 @@ class CardCache:
         for folder, cards in self.html.items():
             current = {k: v for k, v in cards.items() if self.keys.get(k[0]) == k[1] and k[2] == self.site}
             if folder in self.changed or len(current) != len(cards):
-                self._file(folder).write_bytes(pickle.dumps({"folder": folder, "cards": current},
+                saved = self.saved_links.get(folder, {})
+                links = {}
+                for docname in {k[0] for k in current}:
+                    found = self.links.get(docname)
+                    if found is not None:
+                        links[docname] = (self.keys[docname], frozenset(found))
+                    elif docname in saved and saved[docname][0] == self.keys[docname]:
+                        links[docname] = saved[docname]
+                self._file(folder).write_bytes(pickle.dumps({"folder": folder, "cards": current, "links": links},
                                                             pickle.HIGHEST_PROTOCOL))
 
 
