@@ -196,3 +196,45 @@ def test_a_posting_added_to_a_bitmap_rest_gives_the_record_made_from_all_posting
     assert search_index.read_record(record) == ([(7, 1000)], list(range(7)))
     assert search_index.with_one_more_in_rest(record, 55, 1)[0] == search_index.postings_record([*range(8), 55], [1] * 7 + [1000, 1])
     assert search_index.with_one_more_in_rest(record, 56, 1) is None
+
+
+BODY = "{0} のデータベースの移行と監視の記録です。接続の設計を見直しました。" * 4
+
+
+def test_a_new_post_rewrites_the_kept_pages_of_its_own_folder_only(tmp_path):
+    from techblog.speedups.search_cache import SHELVES
+
+    from .sitebuild import make_site, post, sphinx_build
+    from .test_incremental import NOW, assert_same_site
+
+    off = ("-D", "techblog_speedups=0")
+    src = make_site(tmp_path / "site", {
+        **{f"posts/2025/a{n}.md": post(date=f"2025-0{n}-10 10:00", h1=f"去年の記事 {n}", tags="[PostgreSQL]",
+                                       body=BODY.format(f"去年 {n}")) for n in range(1, 4)},
+        "posts/2026/b1.md": post(date="2026-01-10 10:00", h1="今年の記事", tags="[PostgreSQL]", body=BODY.format("今年")),
+    })
+    first = sphinx_build(src, tmp_path / "on", env=NOW)
+    assert first.returncode == 0, first.output
+    shelves = tmp_path / "on" / ".doctrees" / SHELVES
+    kept = {p.name: (p.stat().st_mtime_ns, p.read_bytes()) for p in shelves.iterdir()}
+    assert len(kept) == 2  # posts/2025 and posts/2026
+
+    # Of the same length: the average length (rounded) stays, and the index is updated in place.
+    (src / "posts/2026/b2.md").write_text(post(date="2026-02-10 10:00", h1="新しい記事", tags="[PostgreSQL]",
+                                               body=BODY.format("新規")), encoding="utf-8")
+    added = sphinx_build(src, tmp_path / "on", env=NOW, reread=False)
+    assert added.returncode == 0, added.output
+    now = {p.name: (p.stat().st_mtime_ns, p.read_bytes()) for p in shelves.iterdir()}
+    assert sum(now[name] == kept[name] for name in kept) == 1  # 2025's shelf is as it was; 2026's has the new post
+    assert_same_site(added, sphinx_build(src, tmp_path / "off", *off, env=NOW))
+
+    # A shelf lost (a build stopped half-way): its pages are read again from their files.
+    for shelf in shelves.iterdir():
+        if now[shelf.name] != kept[shelf.name]:
+            shelf.unlink()
+    (src / "posts/2026/b1.md").write_text(post(date="2026-01-10 10:00", h1="今年の記事", tags="[PostgreSQL]",
+                                               body=BODY.format("今年") + "アラート。"), encoding="utf-8")
+    edited = sphinx_build(src, tmp_path / "on", env=NOW, reread=False)
+    assert edited.returncode == 0, edited.output
+    assert "Traceback" not in edited.output
+    assert_same_site(edited, sphinx_build(src, tmp_path / "off2", *off, env=NOW))
