@@ -204,4 +204,7 @@ def test_a_theme_button_with_an_unknown_script_keeps_its_onclick_for_the_check_t
 ])
 def test_event_handlers_are_found_whatever_their_case_and_spacing(tag, names):
     markup = '<head><meta http-equiv="Content-Security-Policy" content="x"></head>' + tag
-    assert csp._handlers(markup, markup.lower()) == names
+    assert csp._handlers(markup, markup.encode().lower()) == names
+    assert [m for m in csp.page_problems(markup) if "イベントハンドラー" in m] == [
+        f"インラインのイベントハンドラー（{name}=）があります。_static/ のスクリプトから addEventListener で付けてください"
+        for name in names]

@@ -722,3 +722,53 @@ def test_a_lazy_card_makes_its_fields_only_when_something_but_its_docname_is_rea
 def test_a_lazy_card_reads_as_the_card_it_stands_for(read):
     lazy, plain, _ = _lazy_and_plain()
     assert read(lazy) == read(plain)
+
+
+def _tree(root: Path) -> Path:
+    files = ["index.md", "a.md", "a.rst", "notes.txt", "posts/2026/x.md", "posts/2026/y.rst", "posts/2025/z.md",
+             "posts/drafts/d.md", "_build/html/skip.md", "docs/_sources/s.md", ".#lock.md", "docs/.#lock.md",
+             "docs/gu\u0301ide.md", "docs/sub/deep/page.md", "en.lproj/x.md", "README.md", "x.md.txt", ".md"]
+    for name in files:
+        (root / name).parent.mkdir(parents=True, exist_ok=True)
+        (root / name).write_text("# t\n", encoding="utf-8")
+    (root / "linked").symlink_to(root / "posts" / "2025", target_is_directory=True)
+    return root
+
+
+class _Warnings(__import__("logging").Handler):
+    def __init__(self):
+        super().__init__()
+        self.messages: list[str] = []
+
+    def emit(self, record):
+        self.messages.append(record.getMessage())
+
+
+@pytest.mark.parametrize("exclude", [[], ["_build", "README.md", "posts/drafts/*"], ["**/2026/**", "docs/sub"]])
+def test_source_files_found_with_strings_are_those_sphinx_finds(tmp_path, exclude):
+    import logging
+    import unicodedata
+
+    from sphinx.project import Project
+    from sphinx.util.matching import get_matching_files
+
+    from techblog.speedups import project_files
+
+    root = _tree(tmp_path)
+    assert list(project_files.matching_files(root, ["**"], exclude)) == list(get_matching_files(root, ["**"], exclude))
+    theirs, ours = Project(root, {".md": "m", ".rst": "r"}), Project(root, {".md": "m", ".rst": "r"})
+    logger, warnings = logging.getLogger("sphinx.sphinx.project"), []
+    for project, discover in ((theirs, Project.discover), (ours, project_files.discover)):
+        handler = _Warnings()
+        logger.addHandler(handler)
+        try:
+            found = discover(project, exclude)
+        finally:
+            logger.removeHandler(handler)
+        warnings.append(handler.messages)
+    assert ours.docnames == theirs.docnames and warnings[0] == warnings[1]
+    assert ours._path_to_docname == theirs._path_to_docname and ours._docname_to_path == theirs._docname_to_path
+    # Names are compared in NFC (as macOS gives them); on Linux a decomposed name is then not found.
+    assert "docs/sub/deep/page" in found or exclude
+    assert any("multiple files" in w for w in warnings[0])
+    assert any("unreadable" in w and unicodedata.normalize("NFC", "gu\u0301ide") in w for w in warnings[0])

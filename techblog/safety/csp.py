@@ -71,8 +71,10 @@ PROBLEM_PAGES = "techblog-csp-problems.json"  # in the doctree folder: pages to 
 
 _STYLE_ATTR = re.compile(r"""\sstyle=(?:"([^"]*)"|'([^']*)')""")
 _INLINE_SCRIPT = re.compile(r"<script\b(?![^>]*\bsrc=)(?![^>]*\btype=\"application/(?:ld\+)?json\")[^>]*>", re.I)
-# Searched in the lowered page: a case-blind pattern is tried at every character, this one only at "on".
-_MAYBE_HANDLER = re.compile(r"on[a-z]+\s*=")
+# Searched in the page's bytes in ASCII lower case (attribute names are ASCII and case-blind in HTML):
+# a case-blind pattern is tried at every character, this one only at "on".
+_MAYBE_HANDLER = re.compile(rb"on[a-z]+\s*=")
+_ASCII_SPACE = frozenset(b" \t\n\r\f\v")
 _TAG = re.compile(r"<[a-zA-Z][^\s>/]*((?:\s+[^\s=>]+(?:\s*=\s*(?:\"[^\"]*\"|'[^']*'|[^\s>]+))?)*)\s*/?>")
 _ATTRIBUTE_NAME = re.compile(r"\s+([^\s=>]+)(?:\s*=\s*(?:\"[^\"]*\"|'[^']*'|[^\s>]+))?")
 _JS_URL = re.compile(r"""\s(?:href|src|action|formaction)\s*=\s*["']?\s*javascript:""", re.I)
@@ -147,8 +149,13 @@ def _page_context(app: Sphinx, pagename: str, templatename: str, context: dict, 
     context["tb_csp"] = lambda: policy([style_hash(s) for s in style_attributes(context.get("body", ""))])
 
 
-def page_problems(markup: str) -> list[str]:
-    """What in a written page the policy would block (or would have to be loosened for)."""
+def page_problems(markup: str, lowered: bytes | None = None) -> list[str]:
+    """What in a written page the policy would block (or would have to be loosened for).
+
+    *lowered* is the page's UTF-8 bytes in ASCII lower case, when the caller has them.
+    """
+    if lowered is None:
+        lowered = markup.encode("utf-8").lower()
     found = []
     head, _, _ = markup.partition("</head>")
     allowed = set(re.findall(r"'(sha256-[^']+)'", re.search(r'http-equiv="Content-Security-Policy"[^>]*', head).group(0))) \
@@ -158,10 +165,9 @@ def page_problems(markup: str) -> list[str]:
         allowed = set()
     for tag in _INLINE_SCRIPT.findall(markup):
         found.append(f"インラインのスクリプト {tag} があります。_static/ のファイルに移してください")
-    lowered = markup.lower()
     for name in _handlers(markup, lowered):
         found.append(f"インラインのイベントハンドラー（{name}=）があります。_static/ のスクリプトから addEventListener で付けてください")
-    if "javascript:" in lowered and _JS_URL.search(markup):
+    if b"javascript:" in lowered and _JS_URL.search(markup):
         found.append("javascript: の URL があります。ボタンと _static/ のスクリプトにしてください")
     for value in style_attributes(markup):
         if style_hash(value) not in allowed:
@@ -169,12 +175,13 @@ def page_problems(markup: str) -> list[str]:
     return found
 
 
-def _handlers(markup: str, lowered: str) -> list[str]:
+def _handlers(markup: str, lowered: bytes) -> list[str]:
     """The event handler attributes (``onclick=`` ...) of the page's tags, not words in its text or attribute values.
 
-    *lowered* is ``markup.lower()``: a page where no ``on…=`` follows a space has none (most pages).
+    *lowered* is the page's bytes in ASCII lower case: a page where no ``on…=`` follows an ASCII
+    space (what separates attributes in HTML) has none (most pages).
     """
-    if not any(m.start() and lowered[m.start() - 1].isspace() for m in _MAYBE_HANDLER.finditer(lowered)):
+    if not any(m.start() and lowered[m.start() - 1] in _ASCII_SPACE for m in _MAYBE_HANDLER.finditer(lowered)):
         return []
     names = {name.lower() for tag in _TAG.finditer(markup) for name in _ATTRIBUTE_NAME.findall(tag.group(1))}
     return sorted(name for name in names if name.startswith("on"))
@@ -220,7 +227,11 @@ def _check_pages(app: Sphinx, exception) -> None:
     # fails the build anyway; the writer is told once, where it is written.
     told = problems.paths_reported(app)
     for page, path in _written_pages(out, started, again):
-        found = page_problems(Path(path).read_text(encoding="utf-8"))
+        raw = Path(path).read_bytes()
+        markup = raw.decode("utf-8")
+        if "\r" in markup:  # as a file read as text gives it
+            markup = markup.replace("\r\n", "\n").replace("\r", "\n")
+        found = page_problems(markup, raw.lower())
         source = _source_of(app, page)
         if found and source not in told:
             for message in found:

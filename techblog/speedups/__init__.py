@@ -53,6 +53,7 @@ def build_speedups() -> list[Speedup]:
         page_toc,
         partial_html,
         process,
+        project_files,
         search_cache,
         template_cache,
         theme,
@@ -86,6 +87,7 @@ def build_speedups() -> list[Speedup]:
         page_files.SPEEDUP,
         env_values.SPEEDUP,
         outdated_files.SPEEDUP,
+        project_files.SPEEDUP,
     ]
 
 
