@@ -87,14 +87,11 @@ class CardCache:
             return Markup(macro(post, heading))
         # A link to the page itself is written "#": a card linking to this page is this page's own.
         folder = posixpath.dirname(pagename)
-        if not on_post:
-            self._cards_of(folder)
+        store = self.for_posts if on_post else self._cards_of(folder)  # loads the folder's saved links too
         own = pagename if pagename in self._links(post, docname, folder) else None
         key = (docname, self.keys[docname], self.site, heading, own)
         if on_post:
-            store, key = self.for_posts, (folder, *key)
-        else:
-            store = self._cards_of(folder)
+            key = (folder, *key)
         if key not in store:
             store[key] = str(macro(post, heading))
             if not on_post:

@@ -170,6 +170,11 @@ def _unknown_listeners(app: Sphinx) -> list[str]:
 _shells: PerBuild[Shells] = PerBuild()
 
 
+def _listing_key(template: str, page: dict) -> tuple:
+    """The pages that share a shell: one listing's, cut into the same number of pages."""
+    return template, page["base"], page["pages"]
+
+
 def _middle_page(template: str, context: dict) -> dict | None:
     """The listing page a shell can make: past page 2 and before the last page of a listing of this template."""
     page = context.get("tb_page")
@@ -185,7 +190,7 @@ def _wrap(app: Sphinx):
             shells = _shells.get(app)
             if page is None or shells is None:
                 return render(template, context)
-            listing = shells.listings.setdefault((template, page["base"], page["pages"]), Listing())
+            listing = shells.listings.setdefault(_listing_key(template, page), Listing())
             if listing.off:
                 shells.in_full += 1
                 return render(template, context)
@@ -216,7 +221,7 @@ def _wrap_handle_page(app: Sphinx):
             shells = _shells.get(app)
             listing = None
             if page is not None and shells is not None and outfilename is None and event_arg is None:
-                listing = shells.listings.get((templatename, page["base"], page["pages"]))
+                listing = shells.listings.get(_listing_key(templatename, page))
             if listing is None or not (listing.checked and listing.body_alone) or not _listeners_allow(app, shells):
                 return handle_page(builder, pagename, addctx, templatename, outfilename=outfilename,
                                    event_arg=event_arg)

@@ -220,7 +220,7 @@ class SearchCache:
         manifest_file = out / "manifest.json"
         if (self.signature == self.old_signature and self.manifest and manifest_file.is_file()
                 and json.loads(manifest_file.read_text(encoding="utf-8")) == self.manifest):
-            self.lengths, self.weights = self.old_lengths, self.old_weights  # still this build's
+            self.lengths = self.old_lengths  # still this build's; the weights stay in their shelves
             return self.manifest
         average = self.average = search.average_length([self.maker.body_length(p) for p in pages])
         if self._move_worker_index(out, keys, average):
