@@ -146,6 +146,7 @@ def _links(app: Sphinx, doctree) -> None:
 _docs_read: PerBuild[set[str]] = PerBuild()
 _relinked: PerBuild[set[str]] = PerBuild()
 _listing_changed: PerBuild[bool] = PerBuild()
+_shown_changed: PerBuild[set[str]] = PerBuild()
 
 
 def docs_read(app: Sphinx) -> set[str] | None:
@@ -161,6 +162,14 @@ def relinked(app: Sphinx) -> set[str] | None:
 def listing_changed(app: Sphinx) -> bool:
     """Whether what listings show of the posts changed (True until it is known)."""
     return _listing_changed.get(app, True)
+
+
+def shown_changed(app: Sphinx) -> set[str]:
+    """Posts written again because other posts they show changed, on a site otherwise the same as last build's.
+
+    Empty when every page is written again (the sidebar changed, or the site) or before it is known.
+    """
+    return _shown_changed.get(app, set())
 
 
 def _remember_read(app: Sphinx, env, docnames: list[str]) -> None:
@@ -211,12 +220,14 @@ def _listing_pages(app: Sphinx, env) -> list[str]:
     env.techblog_listing = {"keys": keys, "shown": shown, "series": series, "site": site_key, "members": members,
                             "related": lists}
     write = {app.config.root_doc} | set(getattr(env, "techblog_postlist_docs", set()))
-    # The blog sidebar names every series that has posts.
-    if sidebars_list_posts(app) or series != old.get("series"):
-        write |= set(env.found_docs)
     old_shown = old.get("shown", {})
-    write |= {d for d, others in shown.items() if others != old_shown.get(d) or changed.intersection(others)}
-    return sorted(write & set(env.found_docs))
+    showing = {d for d, others in shown.items() if others != old_shown.get(d) or changed.intersection(others)}
+    # The blog sidebar names every series that has posts.
+    every_page = sidebars_list_posts(app) or series != old.get("series")
+    if every_page:
+        write |= set(env.found_docs)
+    _shown_changed.set(app, set() if every_page or old.get("site") != site_key else showing)
+    return sorted((write | showing) & set(env.found_docs))
 
 
 def _doctree_read(app: Sphinx, doctree) -> None:

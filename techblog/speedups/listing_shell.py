@@ -136,7 +136,7 @@ class Shells:
     without_listeners: bool | None = None  # None until the listeners are known
 
 
-def _pathto(builder: StandaloneHTMLBuilder, pagename: str):
+def pathto_for(builder: StandaloneHTMLBuilder, pagename: str):
     """``pathto`` as Sphinx's ``handle_page`` makes it for *pagename*."""
     default_baseuri = builder.get_target_uri(pagename).rsplit("#", 1)[0]
 
@@ -155,13 +155,13 @@ def _pathto(builder: StandaloneHTMLBuilder, pagename: str):
 def _body_context(app: Sphinx, pagename: str, template: str, values: dict) -> dict:
     """What the list of a listing page reads, made without the theme's listeners."""
     context = {"pagename": pagename, "collection": values["collection"], "tb_page": values["tb_page"],
-               "pathto": _pathto(app.builder, pagename)}
+               "pathto": pathto_for(app.builder, pagename)}
     for listener in BODY_LISTENERS:
         listener(app, pagename, template, context, None)
     return context
 
 
-def _unknown_listeners(app: Sphinx) -> list[str]:
+def unknown_listeners(app: Sphinx) -> list[str]:
     modules = {getattr(listener.handler, "__module__", None) or repr(listener.handler)
                for listener in app.events.listeners.get(EVENT, ())}
     return sorted(m for m in modules if not m.startswith(KNOWN_LISTENERS))
@@ -239,7 +239,7 @@ def _wrap_handle_page(app: Sphinx):
 
 def _listeners_allow(app: Sphinx, shells: Shells) -> bool:
     if shells.without_listeners is None:
-        unknown = _unknown_listeners(app)
+        unknown = unknown_listeners(app)
         shells.without_listeners = not unknown
         if unknown:
             logger.verbose("一覧のページ: html-page-context に %s の listener があるので、すべてのページを Sphinx の手順で書きます",

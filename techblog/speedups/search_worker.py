@@ -222,12 +222,19 @@ def _builder_inited(app: Sphinx) -> None:
 
     def doc(docname, doctree) -> None:
         write_doc(docname, doctree)
-        worker = _workers.get(app)
-        if worker is not None and docname in worker.wanted:
-            url, title, date, tags = search.page_fields(app, docname)
-            worker.send(docname, Path(app.outdir) / url, (url, title, date, tags))
+        page_written(app, docname)
 
     builder.write_documents, builder.write_doc = documents, doc
+
+
+def page_written(app: Sphinx, docname: str) -> None:
+    """Hand a page Sphinx has just written to the worker, when the index wants it."""
+    from techblog.search import indexer as search
+
+    worker = _workers.get(app)
+    if worker is not None and docname in worker.wanted:
+        url, title, date, tags = search.page_fields(app, docname)
+        worker.send(docname, Path(app.outdir) / url, (url, title, date, tags))
 
 
 def _build_finished(app: Sphinx, exception) -> None:
