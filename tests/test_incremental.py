@@ -266,10 +266,17 @@ def test_a_rebuild_with_nothing_changed_writes_no_site_wide_file_again(tmp_path)
     again = sphinx_build(src, tmp_path / "out", env=NOW, reread=False)
     assert again.returncode == 0, again.output
     assert {name: (again.out / name).stat().st_mtime_ns for name in site_wide} == stamps
-    # A post read again: the inventory is made again (and the site equals a clean build).
+    # A post read again with the same labels: the inventory written is still this build's.
     page = src / "posts/2026/first.md"
     page.write_text(page.read_text(encoding="utf-8") + "\n## 追記\n\n見出しを足しました。\n", encoding="utf-8")
     edited = sphinx_build(src, tmp_path / "out", env=NOW, reread=False)
     assert edited.returncode == 0, edited.output
-    assert (edited.out / "objects.inv").stat().st_mtime_ns != stamps["objects.inv"]
+    assert (edited.out / "objects.inv").stat().st_mtime_ns == stamps["objects.inv"]
     assert_same_site(edited, clean_build(src, tmp_path, "clean"))
+    # A label added: the inventory is made again.
+    page.write_text(page.read_text(encoding="utf-8") + "\n(tsuiki-label)=\n## ラベルつきの追記\n\n足しました。\n",
+                    encoding="utf-8")
+    labelled = sphinx_build(src, tmp_path / "out", env=NOW, reread=False)
+    assert labelled.returncode == 0, labelled.output
+    assert (labelled.out / "objects.inv").stat().st_mtime_ns != stamps["objects.inv"]
+    assert_same_site(labelled, clean_build(src, tmp_path, "labelled"))
