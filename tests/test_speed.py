@@ -772,3 +772,28 @@ def test_source_files_found_with_strings_are_those_sphinx_finds(tmp_path, exclud
     assert "docs/sub/deep/page" in found or exclude
     assert any("multiple files" in w for w in warnings[0])
     assert any("unreadable" in w and unicodedata.normalize("NFC", "gu\u0301ide") in w for w in warnings[0])
+
+
+def test_pages_to_write_found_with_strings_are_those_the_html_builder_finds(tmp_path, make_app):
+    from sphinx.builders.html import StandaloneHTMLBuilder
+
+    posts_ = {f"posts/2026/p{n}.md": post_source(date=f"2026-0{n}-10 10:00", h1=f"記事 {n}") for n in range(1, 6)}
+    built = build_here(make_site(tmp_path / "site", posts_), tmp_path / "out", env=NOW, make_app=make_app)
+    assert built.returncode == 0, built.output
+    builder = built.app.builder
+    theirs = StandaloneHTMLBuilder.get_outdated_docs
+    ours = outdated_files._pages_checked_with_strings(theirs)
+
+    def both() -> tuple[set[str], set[str]]:
+        return set(ours(builder)), set(theirs(builder))
+
+    assert both() == (set(), set())
+    later = (tmp_path / "out" / "html" / "index.html").stat().st_mtime_ns + 10**9
+    os.utime(built.src / "posts/2026/p2.md", ns=(later, later))  # a source newer than its page
+    (built.out / "posts/2026/p4.html").unlink()  # a page not written
+    mine, sphinx_own = both()
+    assert mine == sphinx_own == {"posts/2026/p2", "posts/2026/p4"}
+    # A template newer than the build information: Sphinx's own method answers (every page).
+    template = built.src / "_templates" / "page.html"
+    os.utime(template, ns=(later, later))
+    assert both()[0] == set(builder.env.found_docs)

@@ -47,8 +47,9 @@ def unchanged(app: Sphinx) -> bool:
 
 
 def _note_entries(app: Sphinx, env, docnames: list[str]) -> None:
-    read = frozenset(docnames)
-    _before.set(app, (read, entries_of(app, read)))
+    if docnames:
+        read = frozenset(docnames)
+        _before.set(app, (read, entries_of(app, read)))
 
 
 def _install(patches: Patches, app: Sphinx) -> None:
