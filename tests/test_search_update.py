@@ -238,3 +238,18 @@ def test_a_new_post_rewrites_the_kept_pages_of_its_own_folder_only(tmp_path):
     assert edited.returncode == 0, edited.output
     assert "Traceback" not in edited.output
     assert_same_site(edited, sphinx_build(src, tmp_path / "off2", *off, env=NOW))
+
+
+def test_a_file_of_the_previous_index_is_kept_only_while_it_is_on_disk(tmp_path):
+    out = tmp_path / "_search"
+    first = search_index.IndexFiles(out, {})
+    first.put("shard/1.json", b"{}")
+    first.put("doc/1.json", b"{}")
+    written: dict[str, str] = {}
+    first.written = written
+    first.finish(1, 1, 0)
+    (out / "doc/1.json").unlink()  # removed by hand between builds
+    again = search_index.IndexFiles(out, written)
+    assert again.keep("shard/1.json")
+    assert not again.keep("doc/1.json")
+    assert not again.keep("vocab/0.json")  # not a file of the previous index

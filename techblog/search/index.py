@@ -254,6 +254,9 @@ def rest_weight(listed: list[tuple[int, int]]) -> int:
     return min([REST_WEIGHT, *(weight for _, weight in listed)])
 
 
+FOLDERS = ("shard", "doc", "vocab")
+
+
 class IndexFiles:
     """The files of one index: written only when their bytes changed, the rest removed at the end.
 
@@ -266,9 +269,9 @@ class IndexFiles:
         self.written = written
         self.previous = dict(written or {}) if out.is_dir() else {}
         self.current: dict[str, str] = {}
-        (out / "shard").mkdir(parents=True, exist_ok=True)
-        (out / "doc").mkdir(exist_ok=True)
-        (out / "vocab").mkdir(exist_ok=True)
+        self._found: set[str] | None = None
+        for folder in FOLDERS:
+            (out / folder).mkdir(parents=True, exist_ok=True)
 
     def put(self, name: str, raw: bytes) -> None:
         self.current[name] = hashlib.sha1(raw).hexdigest()
@@ -277,13 +280,20 @@ class IndexFiles:
 
     def keep(self, name: str) -> bool:
         """Keep a file of the previous index as it is; False when it is not there."""
-        if name not in self.previous or not (self.out / name).is_file():
+        if name not in self.previous or name not in self._on_disk():
             return False
         self.current[name] = self.previous[name]
         return True
 
+    def _on_disk(self) -> set[str]:
+        """The index's files as they were before this update, each folder listed once (not a stat a file)."""
+        if self._found is None:
+            self._found = {f"{folder}/{entry.name}" for folder in FOLDERS
+                           for entry in os.scandir(self.out / folder) if entry.is_file()}
+        return self._found
+
     def finish(self, docs: int, shards: int, vocab: int) -> dict:
-        for folder in ("shard", "doc", "vocab"):
+        for folder in FOLDERS:
             for entry in os.scandir(self.out / folder):
                 if f"{folder}/{entry.name}" not in self.current:
                     os.unlink(entry.path)
