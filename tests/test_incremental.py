@@ -105,6 +105,33 @@ def test_deleting_a_post_or_making_it_a_draft_removes_it_everywhere(site, tmp_pa
     assert_same_site(incremental, clean_build(src, tmp_path, "clean"))
 
 
+def updating_line(build) -> str:
+    return next(line for line in build.output.splitlines() if line.startswith("updating environment:"))
+
+
+def test_a_new_draft_its_publishing_and_a_scheduled_post_coming_due_read_only_that_post(site, tmp_path):
+    # make new-post writes a draft: the posts with no page are not a setting whose change re-reads every page.
+    src, tmp = site
+    draft, scheduled = src / "posts/2026/new-draft.md", src / "posts/2026/scheduled.md"
+    draft.write_text(post(date="2026-05-01 10:00", h1="書きかけの記事", extra="draft: true"), encoding="utf-8")
+    scheduled.write_text(post(date="2026-06-15 10:00", h1="予約した記事"), encoding="utf-8")
+    written = rebuild(src, tmp)
+    assert updating_line(written) == "updating environment: 0 added, 0 changed, 0 removed"
+    assert "exclude_patterns" not in written.output
+    draft.write_text(post(date="2026-05-01 10:00", h1="書きかけの記事"), encoding="utf-8")
+    published = rebuild(src, tmp)
+    assert updating_line(published) == "updating environment: 1 added, 0 changed, 0 removed"
+    assert "書きかけの記事" in text(published, "index.html")
+    assert_same_site(published, clean_build(src, tmp_path, "clean"))
+    due = sphinx_build(src, tmp / "incremental", env={"TECHBLOG_NOW": "2026-06-20T12:00:00+09:00"}, reread=False)
+    assert due.returncode == 0, due.output
+    assert updating_line(due) == "updating environment: 1 added, 0 changed, 0 removed"
+    assert "予約した記事" in text(due, "index.html")
+    draft.write_text(post(date="2026-05-01 10:00", h1="書きかけの記事", extra="draft: true"), encoding="utf-8")
+    scheduled.unlink()
+    assert updating_line(rebuild(src, tmp)) == "updating environment: 0 added, 0 changed, 2 removed"
+
+
 def test_a_tag_left_without_posts_loses_its_page_and_feed(site, tmp_path):
     src, tmp = site
     lonely = src / "posts/2026/lonely.md"

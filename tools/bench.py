@@ -7,8 +7,9 @@ generated ones (registered authors, categories and tags; code blocks,
 admonitions, a figure), and the table printed is:
 
 - clean build, rebuild with nothing changed, rebuild after editing one post,
-  rebuild after adding one post (seconds, wall clock; each rebuild is run
-  three times, other posts each time, and the median shown);
+  rebuild after adding one post, rebuild after writing one draft (as
+  ``make new-post`` does) (seconds, wall clock; each rebuild is run three
+  times, other posts each time, and the median shown);
 - peak memory of the sphinx-build process tree (sum of PSS, sampled);
 - output size and the weight of one post page (its HTML plus the CSS, JS,
   fonts and images it references, as a first visit would fetch them);
@@ -477,7 +478,14 @@ def run(args, tmp: Path) -> int:
                                  datetime(2026, 11, 27, 9 + k, 0), False), encoding="utf-8")
         adds.append(build(site, out, ours))
     rows.append(("rebuild, one post added", median_secs(adds)))
-    runs = [clean, *noops, *edits, *adds]
+    drafts = []
+    for k in range(REPEATS):  # as make new-post starts a post
+        draft = site / "posts" / "2026" / f"bench-draft-{k + 1}.md"
+        text = post_text(random.Random(199 + k), regs, args.posts + REPEATS + k, datetime(2026, 11, 27, 15 + k, 0), False)
+        draft.write_text(text.replace("---\n", "---\ndraft: true\n", 1), encoding="utf-8")
+        drafts.append(build(site, out, ours))
+    rows.append(("rebuild, one draft written", median_secs(drafts)))
+    runs = [clean, *noops, *edits, *adds, *drafts]
     rows.append(("peak memory (process tree)", mb(max(r.peak for r in runs))))
     rows.append(("output size", mb(folder_size(out))))
     post_page = next(out.glob("posts/2026/bench-*.html")).relative_to(out).as_posix()
@@ -489,7 +497,7 @@ def run(args, tmp: Path) -> int:
     rows += scale_rows(out, clean, args.posts)
     if args.search_query:
         rows += search_rows(out, args.search_query)
-    failed = [f"{name} {k + 1}" for name, group in (("no-op", noops), ("edit", edits), ("add", adds))
+    failed = [f"{name} {k + 1}" for name, group in (("no-op", noops), ("edit", edits), ("add", adds), ("draft", drafts))
               for k, r in enumerate(group) if r.returncode]
 
     if not args.no_stock:

@@ -59,6 +59,7 @@ def build_speedups() -> list[Speedup]:
         template_cache,
         theme,
         transform_gates,
+        unbuilt_posts,
         untranslated,
     )
 
@@ -90,6 +91,7 @@ def build_speedups() -> list[Speedup]:
         env_values.SPEEDUP,
         outdated_files.SPEEDUP,
         project_files.SPEEDUP,
+        unbuilt_posts.SPEEDUP,  # after project_files: it wraps the discovery that one makes
     ]
 
 
