@@ -194,12 +194,49 @@ def test_a_failed_build_fails_again_until_the_problem_is_fixed(tmp_path):
         **POSTS, "posts/2026/leaky.md": post(date="2026-04-24 10:00", h1="鍵を書いた記事", body="接続先は 10.0.0.5 です。"),
     })
     out = tmp_path / "out"
-    for attempt in ("first", "second"):
+    for attempt in ("first", "second", "third"):
         build = sphinx_build(src, out, env=NOW, reread=False)
         assert build.returncode != 0, f"the {attempt} build passed with the problem still there"
         assert "posts/2026/leaky.md" in build.output
+        if attempt != "first":  # the page with the problem read again, not every page
+            assert updating_line(build) == "updating environment: 0 added, 1 changed, 0 removed"
     (src / "posts/2026/leaky.md").write_text(post(date="2026-04-24 10:00", h1="鍵を書いた記事"), encoding="utf-8")
+    fixed = sphinx_build(src, out, env=NOW, reread=False)
+    assert fixed.returncode == 0, fixed.output
+    assert updating_line(fixed) == "updating environment: 0 added, 1 changed, 0 removed"
+    assert_same_site(fixed, clean_build(src, tmp_path, "clean"))
+
+
+UNPLACED_WARNING = """
+from sphinx.util import logging
+
+
+def _warn(app, env):
+    if app.config.warn_unplaced:
+        logging.getLogger(__name__).warning("a warning about no page in particular")
+    return []
+
+
+def setup(app):
+    app.add_config_value("warn_unplaced", False, "", types=[bool])
+    app.connect("env-updated", _warn)
+    return {"parallel_read_safe": True}
+"""
+
+
+def test_a_problem_not_about_a_page_reads_every_page_again(tmp_path):
+    src = make_site(tmp_path / "site", POSTS)
+    (src / "unplaced_warning.py").write_text(UNPLACED_WARNING, encoding="utf-8")
+    with (src / "conf.py").open("a", encoding="utf-8") as conf:
+        conf.write('\nextensions.append("unplaced_warning")\n')
+    out = tmp_path / "out"
     assert sphinx_build(src, out, env=NOW, reread=False).returncode == 0
+    failed = sphinx_build(src, out, "-D", "warn_unplaced=1", env=NOW, reread=False)
+    assert failed.returncode != 0 and "a warning about no page in particular" in failed.output, failed.output
+    again = sphinx_build(src, out, env=NOW, reread=False)
+    assert again.returncode == 0, again.output
+    found = int(re.search(r"(\d+) changed", updating_line(again)).group(1))
+    assert found >= len(POSTS) + 1, updating_line(again)
 
 
 def test_nothing_changed_writes_the_same_site(site, tmp_path):

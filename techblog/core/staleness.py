@@ -19,9 +19,10 @@
   when Sphinx starts from a fresh environment.
 - A problem found while reading a page (a safety finding, a broken link, any
   warning) is reported only when the page is read.  After a build with
-  problems the next build reads every page again and reports every problem
-  again until they are fixed: a failed build never turns into a passing one
-  just by running it twice.
+  problems the next build reads the pages with problems again
+  (:mod:`techblog.core.warned_pages`; every page when a problem was not about
+  a page) and reports every problem again until they are fixed: a failed
+  build never turns into a passing one just by running it twice.
 """
 
 from __future__ import annotations
@@ -33,6 +34,7 @@ from pathlib import Path
 from sphinx.application import Sphinx
 
 from techblog import metadata
+from techblog.core import warned_pages
 from techblog.core.perbuild import PerBuild
 
 PACKAGE = Path(__file__).resolve().parents[1]  # the whole techblog package
@@ -87,10 +89,20 @@ def _outdated(app: Sphinx, env, added, changed, removed) -> list[str]:
     _generated_before.set(app, set(last.get("generated", [])))
     _removed.set(app, (before | set(removed)) - set(env.found_docs))
     mark = Path(app.doctreedir, REREAD_MARK)
-    if mark.is_file():
-        mark.unlink()
-        return sorted(env.found_docs)
-    return []
+    if not mark.is_file():
+        return []
+    pages = _marked_pages(mark)
+    mark.unlink()
+    return sorted(env.found_docs if pages is None else pages & set(env.found_docs))
+
+
+def _marked_pages(mark: Path) -> set[str] | None:
+    """The pages the last build warned about; None for every page (the mark of an older build is empty)."""
+    try:
+        pages = json.loads(mark.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return set(pages) if isinstance(pages, list) and all(isinstance(p, str) for p in pages) else None
 
 
 def _delete_removed_outputs(app: Sphinx, exception) -> None:
@@ -114,11 +126,14 @@ def _record(app: Sphinx, exception) -> None:
     recorded = {"docs": sorted(app.env.found_docs), "generated": sorted(_generated(app))}
     Path(app.doctreedir, DOCS_FILE).write_text(json.dumps(recorded), encoding="utf-8")
     if app.statuscode or getattr(app, "_warncount", 0):
-        Path(app.doctreedir, REREAD_MARK).touch()
+        pages = warned_pages.pages(app)
+        Path(app.doctreedir, REREAD_MARK).write_text(json.dumps(None if pages is None else sorted(pages)),
+                                                     encoding="utf-8")
 
 
 def setup(app: Sphinx) -> dict:
     app.setup_extension("techblog.content.registries")
+    app.setup_extension("techblog.core.warned_pages")
     app.add_config_value("techblog_data_digest", "", "env", types=[str])
     app.connect("config-inited", _config_inited, priority=450)
     app.connect("env-get-outdated", _outdated)
