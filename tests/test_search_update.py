@@ -66,10 +66,11 @@ def test_update_in_place_equals_a_full_write(tmp_path, change):
     assert files(tmp_path / "updated") == files(tmp_path / "clean")
 
 
-@pytest.mark.parametrize("change", ["add", "add-weightier", "edit-up", "edit-down", "remove-last", "new-words"])
-def test_update_with_unlisted_postings_equals_a_full_write_or_declines(tmp_path, monkeypatch, change):
-    """With more documents than LISTED, a shard holds the weights of the highest postings only: an
-    update that needs an unlisted weight is declined (written in full), any other equals a full write."""
+@pytest.mark.parametrize("change", ["add", "add-weightier", "edit-up", "edit-down", "remove-last", "new-words",
+                                    "listed-word-gone"])
+def test_update_with_unlisted_postings_equals_a_full_write(tmp_path, monkeypatch, change):
+    """With more documents than LISTED, a shard holds the weights of the highest postings only: a listed
+    posting that leaves or weighs less is replaced from the kept weights of the unchanged pages."""
     monkeypatch.setattr(search_index, "LISTED", 4)
     rng = random.Random(change)
     before = [page(rng, n) for n in range(60)]
@@ -87,13 +88,46 @@ def test_update_with_unlisted_postings_equals_a_full_write_or_declines(tmp_path,
                                 before[17].text + "。Kubernetes と kubectl")
     if change == "remove-last":
         after.pop()
+    if change == "listed-word-gone":  # page 17 listed for 監視 (in its title) and the word taken out of it
+        text = before[17].text.replace("監視", "設計")
+        before[17] = search.Page(before[17].url, "監視 監視 監視", before[17].date, before[17].tags, text)
+        after[17] = search.Page(before[17].url, "設計 設計 設計", before[17].date, before[17].tags, text)
     manifest = in_place(tmp_path / "updated", before, after)
     expected, _, _ = full(tmp_path / "clean", after)
-    if change.startswith("add") or change == "new-words":
-        assert manifest is not None, "a new posting never needs an unlisted weight"
-    if manifest is not None:
-        assert manifest == expected
-        assert files(tmp_path / "updated") == files(tmp_path / "clean")
+    assert manifest is not None, "the unchanged pages' weights are known: updated in place"
+    assert manifest == expected
+    assert files(tmp_path / "updated") == files(tmp_path / "clean")
+
+
+def _record(out: Path, token: str) -> str:
+    shards = json.loads((out / "manifest.json").read_text(encoding="utf-8"))["shards"]
+    shard = json.loads((out / "shard" / f"{search_index.shard_of(token, shards)}.json").read_text(encoding="utf-8"))
+    return shard[token]
+
+
+def test_an_unlisted_weight_not_kept_makes_a_full_write(tmp_path, monkeypatch):
+    monkeypatch.setattr(search_index, "LISTED", 4)
+    rng = random.Random("edit-down")
+    before = [page(rng, n) for n in range(60)]
+    # Page 17 listed first for 監視 (in its title), a word of many pages; the edit takes the word out of it.
+    text = before[17].text.replace("監視", "設計")
+    before[17] = search.Page(before[17].url, "監視 監視 監視", before[17].date, before[17].tags, text + "。監視" * 20)
+    after = list(before)
+    after[17] = search.Page(before[17].url, "設計 設計 設計", before[17].date, before[17].tags, text + "。設計" * 20)
+    listed, rest = search_index.read_record(full(tmp_path / "before", before)[0] and _record(tmp_path / "before", "監視"))
+    assert 17 in [doc_id for doc_id, _ in listed] and rest, "page 17 is not listed for 監視: the case is not the one meant"
+    out = tmp_path / "out"
+    _, written, layout = full(out, before)
+    average = search.average_length([search.body_length(p) for p in after])
+    asked: list[int] = []
+
+    def kept_for_the_changed_page_only(i):
+        asked.append(i)
+        return search.doc_weights(before[i], average) if i == 17 else None
+
+    assert search_update.update(out, after, [repr(p) for p in after], average, layout, kept_for_the_changed_page_only,
+                                lambda i: search.doc_weights(after[i], average), written) is None
+    assert set(asked) - {17}, "no unchanged page's weights were asked for: the case is not the one meant"
 
 
 def test_postings_records_list_the_weightiest_and_keep_every_id(monkeypatch):

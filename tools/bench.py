@@ -7,8 +7,8 @@ generated ones (registered authors, categories and tags; code blocks,
 admonitions, a figure), and the table printed is:
 
 - clean build, rebuild with nothing changed, rebuild after editing one post,
-  rebuild after adding one post, rebuild after writing one draft (as
-  ``make new-post`` does) (seconds, wall clock; each rebuild is run three
+  rebuild after cutting a sentence from one post, rebuild after adding one
+  post, rebuild after writing one draft (as ``make new-post`` does) (seconds, wall clock; each rebuild is run three
   times, other posts each time, and the median shown);
 - peak memory of the sphinx-build process tree (sum of PSS, sampled);
 - output size and the weight of one post page (its HTML plus the CSS, JS,
@@ -135,6 +135,16 @@ def post_text(rng: random.Random, regs: Registries, i: int, date: datetime, stoc
     body += ["```{figure} images/bench-figure.svg", ":alt: 構成の概要を示す図", "", "構成の概要。", "```", "",
              "## まとめ", "", paragraph(rng), ""]
     return "\n".join(front + body)
+
+
+def cut_a_sentence(text: str) -> str:
+    """*text* without the last sentence of its first paragraph of several sentences."""
+    lines = text.split("\n")
+    for i, line in enumerate(lines):
+        if line.count("。") >= 2 and not line.startswith(("#", "-", "`", ":")):
+            lines[i] = line[: line.rstrip("。").rindex("。") + 1]
+            break
+    return "\n".join(lines)
 
 
 def generate(site: Path, n: int, regs: Registries, stock: bool, seed: int = 6) -> list[Path]:
@@ -470,6 +480,12 @@ def run(args, tmp: Path) -> int:
         edited.write_text(edited.read_text(encoding="utf-8") + "\n追記: 計測のために一文を足しました。\n", encoding="utf-8")
         edits.append(build(site, out, ours))
     rows.append(("rebuild, one post edited", median_secs(edits)))
+    cuts = []
+    for k in range(REPEATS):  # the other common edit: a sentence taken out (its words may leave the search index)
+        edited = written[len(written) * (2 * k + 1) // (2 * REPEATS + 2)]
+        edited.write_text(cut_a_sentence(edited.read_text(encoding="utf-8")), encoding="utf-8")
+        cuts.append(build(site, out, ours))
+    rows.append(("rebuild, one sentence cut from a post", median_secs(cuts)))
     adds = []
     regs = registries(site)
     for k in range(REPEATS):
@@ -485,7 +501,7 @@ def run(args, tmp: Path) -> int:
         draft.write_text(text.replace("---\n", "---\ndraft: true\n", 1), encoding="utf-8")
         drafts.append(build(site, out, ours))
     rows.append(("rebuild, one draft written", median_secs(drafts)))
-    runs = [clean, *noops, *edits, *adds, *drafts]
+    runs = [clean, *noops, *edits, *cuts, *adds, *drafts]
     rows.append(("peak memory (process tree)", mb(max(r.peak for r in runs))))
     rows.append(("output size", mb(folder_size(out))))
     post_page = next(out.glob("posts/2026/bench-*.html")).relative_to(out).as_posix()
@@ -497,7 +513,8 @@ def run(args, tmp: Path) -> int:
     rows += scale_rows(out, clean, args.posts)
     if args.search_query:
         rows += search_rows(out, args.search_query)
-    failed = [f"{name} {k + 1}" for name, group in (("no-op", noops), ("edit", edits), ("add", adds), ("draft", drafts))
+    failed = [f"{name} {k + 1}" for name, group in (("no-op", noops), ("edit", edits), ("cut", cuts), ("add", adds),
+                                                                    ("draft", drafts))
               for k, r in enumerate(group) if r.returncode]
 
     if not args.no_stock:
