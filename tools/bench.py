@@ -8,8 +8,9 @@ admonitions, a figure), and the table printed is:
 
 - clean build, rebuild with nothing changed, rebuild after editing one post,
   rebuild after cutting a sentence from one post, rebuild after adding one
-  post, rebuild after writing one draft (as ``make new-post`` does) (seconds, wall clock; each rebuild is run three
-  times, other posts each time, and the median shown);
+  post, rebuild after writing one draft (as ``make new-post`` does)
+  (seconds, wall clock; each rebuild is run three times, other posts each
+  time, and the median shown);
 - peak memory of the sphinx-build process tree (sum of PSS, sampled);
 - output size and the weight of one post page (its HTML plus the CSS, JS,
   fonts and images it references, as a first visit would fetch them);

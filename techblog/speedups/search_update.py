@@ -106,13 +106,9 @@ def update(out: Path, pages: list[search.Page], keys: list[str], average: float,
         rest_weights = _weights_in_rest(promoting, gone, old_weights)
         if rest_weights is None:
             return None
-        for n, token, listed, rest in promoting:
-            known = {doc_id: weight for doc_id, weight in listed if doc_id not in gone}
-            known.update(rest_weights[token])
-            known.update(new_postings.get(token, {}))
-            ids = sorted(known)
-            record = search_index.postings_record(ids, [known[i] for i in ids]) if ids else None
-            merges.append((n, token, (record, len(ids), len(listed) + len(rest))))
+        for n, token, listed, rest in promoting:  # every weight known now: merged as a record with no rest
+            merged = _merge([*listed, *rest_weights[token].items()], [], gone, new_postings.get(token, {}))
+            merges.append((n, token, (*merged, len(listed) + len(rest))))
     for n, token, (record, count, old_count) in merges:
         bucket = shards[n]
         total += search_index.postings_size(token, record) - search_index.postings_size(token, bucket.get(token))
