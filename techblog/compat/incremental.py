@@ -115,8 +115,8 @@ def _site_key(app: Sphinx) -> str:
     info = getattr(builder, "build_info", None)
     templates = getattr(builder, "templates", None)
     mtime = templates.newest_template_mtime() if templates is not None else 0
-    # Sphinx's config_hash covers only "html" settings; the registries (techblog.core.staleness) are "env".
-    data = getattr(app.config, "techblog_data_digest", "")
+    # Sphinx's config_hash covers only "html" settings; the data and code digest (techblog.core.staleness) is "env".
+    data = staleness.inputs_digest(app)
     return _digest(repr(getattr(info, "config_hash", "")), repr(getattr(info, "tags_hash", "")), mtime, data)
 
 

@@ -11,9 +11,12 @@ ablog's own front-matter reader, which garbles YAML lists (see techblog.compat.a
 
 What a file's check found is kept in the doctree folder and reused while the
 file (size and time) and the inputs digest of :mod:`techblog.core.staleness`
-(registries, catalogs, our code) are the same, so a
-rebuild reads only the posts that changed.  A post naming its own share image
-is always checked again (the image may have gone).
+(catalogs, our code; the registries apart) are the same, so a rebuild reads
+only the posts that changed.  After an edit of the registries, a post is
+checked again only when a name it used now resolves otherwise (adding a tag
+checks no post again but those with problems).  A post naming its own share
+image, and a post with problems, are always checked again (the image may have
+gone; a message may name what is registered).
 """
 
 from __future__ import annotations
@@ -34,7 +37,7 @@ from sphinx.transforms import SphinxTransform
 from techblog import metadata
 from techblog.content import jst, registries
 from techblog.content.frontmatter import SUFFIXES_NOT_READ, PostMeta, read_post
-from techblog.core import buildstate
+from techblog.core import buildstate, staleness
 from techblog.core.files import files_under
 from techblog.core.perbuild import PerBuild
 from techblog.core.problems import Problem, report_all
@@ -94,24 +97,59 @@ class Catalog:
         return sorted(m.path for d, m in self.all.items() if d not in built)
 
 
+class _Noted:
+    """A registry that notes each name looked up in it and the id it named."""
+
+    def __init__(self, registry: registries.Registry, kind: str, lookups: list):
+        self._registry, self._kind, self._lookups = registry, kind, lookups
+
+    def get(self, key: str) -> registries.Entry | None:
+        entry = self._registry.get(key)
+        self._lookups.append((self._kind, key, entry.id if entry else None))
+        return entry
+
+    def __getattr__(self, name):
+        return getattr(self._registry, name)
+
+
+def _read_noting_lookups(root: Path, rel: str, regs: registries.Registries) -> tuple[PostMeta, tuple | None]:
+    """The post's check, and the names it looked up (None when it has problems: checked again every build)."""
+    lookups: list = []
+    noted = dataclasses.replace(regs, **{kind: _Noted(getattr(regs, kind), kind, lookups) for kind in registries.KINDS})
+    meta = read_post(root, rel, noted)
+    return meta, None if meta.problems else tuple(lookups)
+
+
+def _same_lookups(lookups: tuple, regs: registries.Registries) -> bool:
+    for kind, key, found in lookups:
+        entry = getattr(regs, kind).get(key)
+        if (entry.id if entry else None) != found:
+            return False
+    return True
+
+
 SCAN_CACHE = "techblog-posts.pickle"
+
+
 class ScanCache:
-    def __init__(self, path: Path | None, key: str):
-        self.path, self.key = path, key
+    def __init__(self, path: Path | None, key: str, registries_key: str = ""):
+        self.path, self.key, self.registries_key = path, key, registries_key
         saved = buildstate.load_pickle(path) if path else {}
         self.old = saved.get("posts", {}) if saved.get("key") == key else {}
+        self.same_registries = saved.get("registries") == registries_key
         self.new: dict[str, tuple] = {}
-        self.changed = path is not None and saved.get("key") != key
+        self.changed = path is not None and (saved.get("key") != key or not self.same_registries)
 
     def read(self, root: Path, rel: str, regs: registries.Registries, stamp: tuple[int, int]) -> PostMeta:
         """The post at *rel*, whose file has *stamp* (time in ns, size): from the cache while the stamp is the same."""
         cached = self.old.get(rel)
-        if cached and cached[0] == stamp and not cached[1].image:
-            meta = cached[1]
+        if (cached and cached[0] == stamp and not cached[1].image and cached[2] is not None
+                and (self.same_registries or _same_lookups(cached[2], regs))):
+            meta, lookups = cached[1], cached[2]
         else:
-            meta = read_post(root, rel, regs)
+            meta, lookups = _read_noting_lookups(root, rel, regs)
             self.changed = True
-        self.new[rel] = (stamp, meta)
+        self.new[rel] = (stamp, meta, lookups)
         return meta
 
     def save(self) -> None:
@@ -119,7 +157,8 @@ class ScanCache:
         if self.path is None or not (self.changed or self.new.keys() != self.old.keys()):
             return
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        self.path.write_bytes(pickle.dumps({"key": self.key, "posts": self.new}, pickle.HIGHEST_PROTOCOL))
+        saved = {"key": self.key, "registries": self.registries_key, "posts": self.new}
+        self.path.write_bytes(pickle.dumps(saved, pickle.HIGHEST_PROTOCOL))
 
 
 def _post_files(root: Path) -> dict[str, tuple[int, int]]:
@@ -170,12 +209,22 @@ def of(app: Sphinx) -> Catalog:
     return _catalogs(app)
 
 
+_inputs_but_registries: PerBuild[str] = PerBuild()
+
+
+def inputs_but_registries(app: Sphinx) -> str:
+    """The digest of :mod:`techblog.core.staleness` without the registries (what a post is read from besides them)."""
+    return _inputs_but_registries(app)
+
+
 def _config_inited(app: Sphinx, config) -> None:
     regs = registries.of(app)
     preview = str(config.techblog_preview).lower() in ("1", "true", "yes")
     root = Path(app.srcdir)
-    # Registries, catalogs and our code (techblog.core.staleness): what a file's check depends on besides the file.
-    cache = ScanCache(Path(app.doctreedir) / SCAN_CACHE, config.techblog_data_digest)
+    # Catalogs and our code: what a file's check depends on besides the file (and the names it looks up).
+    key = _inputs_but_registries.set(app, staleness.data_digest(
+        root, config.techblog_data_dir, leave_out=registries.files(root, config.techblog_data_dir)))
+    cache = ScanCache(Path(app.doctreedir) / SCAN_CACHE, key, config.techblog_registries_digest)
     catalog, problems = scan(root, regs, jst.now(), preview, cache)
     _catalogs.set(app, catalog)
     report_all(app, problems)

@@ -9,6 +9,7 @@ half-width forms and letter case do not matter, and tags may have aliases.
 from __future__ import annotations
 
 import difflib
+import hashlib
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -246,8 +247,29 @@ def of(app: Sphinx) -> Registries:
     return regs
 
 
+def files(root: Path, data_dir: str) -> tuple[Path, ...]:
+    """The registry files, whether they exist or not."""
+    return tuple(root / data_dir / f"{name}.yml" for name in KINDS)
+
+
+def digest(root: Path, data_dir: str) -> str:
+    """The registry files' contents, as one digest."""
+    found = hashlib.sha256()
+    for path in files(root, data_dir):
+        found.update(path.name.encode() + b"\0" + (path.read_bytes() if path.is_file() else b"-") + b"\0")
+    return found.hexdigest()
+
+
+def _note_digest(app: Sphinx, config) -> None:
+    config.techblog_registries_digest = digest(Path(app.srcdir), config.techblog_data_dir)
+
+
 def setup(app: Sphinx) -> dict:
     app.setup_extension("techblog.core.problems")
     app.add_config_value("techblog_data_dir", "data", "env", types=[str])
+    # Every page shows some of the registries (names, labels, the series in the sidebar), so an
+    # edit writes every page again; what reading depends on is in techblog.core.staleness's digest.
+    app.add_config_value("techblog_registries_digest", "", "html", types=[str])
+    app.connect("config-inited", _note_digest, priority=400)
     app.connect("config-inited", lambda app, config: of(app), priority=400)
     return metadata()

@@ -5,7 +5,8 @@
   Sphinx does not know the pages depend on them.  Their digest is a
   configuration value: when a writer edits an author's name or a tag, or a
   developer changes how a page is made, Sphinx sees a changed configuration
-  and reads every page again.
+  and reads every page again.  (The speed layer reads again only the posts
+  an edit of the registries changed: :mod:`techblog.speedups.registry_edits`.)
 - A page whose source is deleted, or a post that goes back to being a draft,
   leaves its HTML (and its copied source) in the output: Sphinx never deletes
   what it wrote.  They are removed at the end of the build, so the output holds
@@ -40,14 +41,25 @@ from techblog.core.perbuild import PerBuild
 PACKAGE = Path(__file__).resolve().parents[1]  # the whole techblog package
 
 
-def data_digest(root: Path, data_dir: str) -> str:
-    """Digest of everything outside the documents that pages are made from."""
+def data_digest(root: Path, data_dir: str, leave_out: tuple[Path, ...] = ()) -> str:
+    """Digest of everything outside the documents that pages are made from (but the files *leave_out*)."""
     digest = hashlib.sha256()
     files = sorted((root / data_dir).glob("*.yml")) + sorted((root / "locales").rglob("*.po"))
     files += sorted(PACKAGE.rglob("*.py"))
     for path in files:
-        digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
+        if path not in leave_out:
+            digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
     return digest.hexdigest()
+
+
+def inputs_digest(app: Sphinx) -> str:
+    """What pages are made from besides their sources, for caches of what pages show.
+
+    The data and code digest and the registries' (:mod:`techblog.content.registries`); the speed
+    layer leaves out of them what cannot change a page (:mod:`techblog.speedups.registry_edits`).
+    """
+    config = app.config
+    return hashlib.sha256(f"{config.techblog_data_digest}\0{config.techblog_registries_digest}".encode()).hexdigest()
 
 
 def _config_inited(app: Sphinx, config) -> None:

@@ -32,7 +32,7 @@ from sphinx.util import logging
 
 from techblog.compat.patching import Patches
 from techblog.content import posts
-from techblog.core import buildstate
+from techblog.core import buildstate, staleness
 from techblog.core.perbuild import PerBuild
 from techblog.search import indexer as search
 from techblog.search import text as search_text
@@ -147,7 +147,7 @@ class SearchCache:
         self.worker_lengths: dict[str, int] = {}
         self.doc_files: dict[str, bytes] = {}
         self.worker_weights: dict[tuple, tuple] = {}
-        self.data_stamp = app.config.techblog_data_digest  # registries show in page text (tag labels)
+        self.data_stamp = staleness.inputs_digest(app)  # registries show in page text (tag labels)
         self.catalog = posts.of(app).all
 
     def read_page(self, read, app: Sphinx, docname: str):
@@ -305,7 +305,7 @@ class Stamp:
     def __init__(self, app: Sphinx):
         self.path = Path(app.doctreedir) / SEARCH_STAMP
         self.pages = search.indexable(app)
-        self.value = hashlib.sha256(repr((self.pages, app.config.techblog_data_digest)).encode()).hexdigest()
+        self.value = hashlib.sha256(repr((self.pages, staleness.inputs_digest(app))).encode()).hexdigest()
         self.manifest = Path(app.outdir) / search.OUT_DIR / "manifest.json"
 
     def unchanged(self, app: Sphinx) -> bool:

@@ -34,13 +34,14 @@ from jinja2.sandbox import SandboxedEnvironment
 from sphinx.application import Sphinx
 
 from techblog.compat.patching import Patches
+from techblog.core import staleness
 from techblog.speedups.layer import Speedup
 
 FOLDER = "techblog-jinja"
 
 
 def _key(app: Sphinx, environment: jinja2.Environment) -> str:
-    parts = [jinja2.__version__, sphinx.__version__, getattr(app.config, "techblog_data_digest", ""),
+    parts = [jinja2.__version__, sphinx.__version__, staleness.inputs_digest(app),
              f"sandboxed={environment.sandboxed}", *sorted(environment.extensions)]
     return hashlib.sha1("\n".join(parts).encode()).hexdigest()[:16]
 
