@@ -180,13 +180,75 @@ def test_retitling_a_post_updates_its_newer_neighbour_of_a_shared_date(tmp_path)
     assert_same_site(incremental, clean_build(src, tmp_path, "clean"))
 
 
+def edit(path, old: str, new: str) -> None:
+    content = path.read_text(encoding="utf-8")
+    assert old in content, f"{old!r} is not in {path.name}"
+    path.write_text(content.replace(old, new, 1), encoding="utf-8")
+
+
 def test_editing_a_registry_updates_every_page(site, tmp_path):
     src, tmp = site
-    authors = src / "data/authors.yml"
-    authors.write_text(authors.read_text(encoding="utf-8").replace("田中 太郎", "田中 太郎（SRE）"), encoding="utf-8")
+    edit(src / "data/authors.yml", "田中 太郎", "田中 太郎（SRE）")
     incremental = rebuild(src, tmp)
     assert "田中 太郎（SRE）" in text(incremental, "posts/2026/first.html")
     assert_same_site(incremental, clean_build(src, tmp_path, "clean"))
+
+
+def test_registry_edits_read_again_only_the_posts_whose_front_matter_they_change(tmp_path):
+    # A new tag, a renamed author, tag and series, an alias moved to another tag: none of them
+    # re-reads every page (the speed layer), and each build equals a clean one.
+    src = make_site(tmp_path / "site", {
+        **POSTS,
+        "posts/2026/alias.md": post(date="2026-04-10 10:00", h1="別名で付けた記事", tags="[インシデント対応]"),
+        "posts/2026/part.md": post(date="2026-04-11 10:00", h1="連載の記事", tags="[PostgreSQL]", extra="series: pg16"),
+    })
+    out = tmp_path / "incremental"
+
+    def again(expected: str):
+        build = sphinx_build(src, out, env=NOW, reread=False)
+        assert build.returncode == 0, build.output
+        assert updating_line(build) == f"updating environment: {expected}, 0 removed"
+        clean = clean_build(src, tmp_path, "clean")
+        assert_same_site(build, clean)
+        shutil.rmtree(tmp_path / "clean")
+        return build
+
+    assert sphinx_build(src, out, env=NOW, reread=False).returncode == 0
+    # A writer registers a tag, an author and a category (and a series and an author with no post yet)
+    # and writes a post with them: only the new post is read, and pages not showing it are not written.
+    tags = src / "data/tags.yml"
+    for name, entries in {
+        "tags": "Kubernetes:\n  label: Kubernetes\n  slug: kubernetes\n",
+        "authors": "sato:\n  name: 佐藤 一郎\n  bio: 新人です。\nyamada:\n  name: 山田 花子\n",
+        "categories": "culture:\n  label: カルチャー\n  slug: culture\n",
+        "series": "k8s-intro:\n  title: Kubernetes 入門\n",
+    }.items():
+        with (src / f"data/{name}.yml").open("a", encoding="utf-8") as registry:
+            registry.write(entries)
+    (src / "posts/2026/k8s.md").write_text(post(date="2026-04-12 10:00", h1="新しいタグの記事", tags="[kubernetes]",
+                                                author="sato", category="culture"), encoding="utf-8")
+    untouched = out / "posts/2026/first.html"  # the oldest post: not beside the new one, sharing nothing with it
+    written_before = untouched.stat().st_mtime_ns
+    added = again("1 added, 0 changed")
+    for page in ("blog/tag/kubernetes.html", "blog/author/sato.html", "blog/category/culture.html"):
+        assert "新しいタグの記事" in text(added, page)
+    assert untouched.stat().st_mtime_ns == written_before
+    # Names and labels change what pages show, not what was read: no page is read, every page is written.
+    edit(src / "data/authors.yml", "田中 太郎", "田中 次郎")
+    edit(tags, "label: PostgreSQL", "label: PostgreSQL（DB）")
+    edit(src / "data/series.yml", "PostgreSQL 16 移行記", "PostgreSQL 17 移行記")
+    renamed = again("0 added, 0 changed")
+    assert "田中 次郎" in text(renamed, "posts/2026/first.html")
+    assert "PostgreSQL（DB）" in text(renamed, "posts/2026/second.html")
+    assert "PostgreSQL 17 移行記" in text(renamed, "index.html")  # the sidebar of every page names the series
+    # An alias moved to a new tag changes the tags of the post written with it: that post is read again.
+    edit(tags, "  aliases: [インシデント対応]\n", "")
+    tags.write_text(tags.read_text(encoding="utf-8")
+                    + "インシデント対応:\n  label: インシデント対応\n  slug: incident-handling\n", encoding="utf-8")
+    moved = again("0 added, 1 changed")
+    assert "別名で付けた記事" in text(moved, "blog/tag/incident-handling.html")
+    assert not moved.exists("blog/tag/incident-response.html") or "別名で付けた記事" not in text(
+        moved, "blog/tag/incident-response.html")
 
 
 def test_a_failed_build_fails_again_until_the_problem_is_fixed(tmp_path):

@@ -55,6 +55,7 @@ def build_speedups() -> list[Speedup]:
         post_parts,
         process,
         project_files,
+        registry_edits,
         search_cache,
         template_cache,
         theme,
@@ -92,6 +93,7 @@ def build_speedups() -> list[Speedup]:
         outdated_files.SPEEDUP,
         project_files.SPEEDUP,
         unbuilt_posts.SPEEDUP,  # after project_files: it wraps the discovery that one makes
+        registry_edits.SPEEDUP,
     ]
 
 
