@@ -8,7 +8,8 @@ admonitions, a figure), and the table printed is:
 
 - clean build, rebuild with nothing changed, rebuild after editing one post,
   rebuild after cutting a sentence from one post, rebuild after adding one
-  post, rebuild after writing one draft (as ``make new-post`` does)
+  post, rebuild after writing one draft (as ``make new-post`` does), rebuild
+  after registering a new tag in ``data/tags.yml`` with a post using it (once)
   (seconds, wall clock; each rebuild is run three times, other posts each
   time, and the median shown);
 - peak memory of the sphinx-build process tree (sum of PSS, sampled);
@@ -146,6 +147,16 @@ def cut_a_sentence(text: str) -> str:
             lines[i] = line[: line.rstrip("。").rindex("。") + 1]
             break
     return "\n".join(lines)
+
+
+def build_with_a_new_tag(site: Path, out: Path, args: list[str], regs: Registries, i: int) -> Run:
+    """A tag added to ``data/tags.yml`` and a post using it, then a rebuild."""
+    with (site / "data" / "tags.yml").open("a", encoding="utf-8") as tags:
+        tags.write("\nベンチ用の新しいタグ:\n  label: ベンチ用の新しいタグ\n  slug: bench-new-tag\n")
+    text = post_text(random.Random(299), regs, i, datetime(2026, 11, 28, 9, 0), False)
+    text = re.sub(r"^tags: \[", "tags: [ベンチ用の新しいタグ, ", text, count=1, flags=re.M)
+    (site / "posts" / "2026" / "bench-new-tag.md").write_text(text, encoding="utf-8")
+    return build(site, out, args)
 
 
 def generate(site: Path, n: int, regs: Registries, stock: bool, seed: int = 6) -> list[Path]:
@@ -502,7 +513,10 @@ def run(args, tmp: Path) -> int:
         draft.write_text(text.replace("---\n", "---\ndraft: true\n", 1), encoding="utf-8")
         drafts.append(build(site, out, ours))
     rows.append(("rebuild, one draft written", median_secs(drafts)))
-    runs = [clean, *noops, *edits, *cuts, *adds, *drafts]
+    # A new tag must be registered before a post may use it: once, as every page is written again.
+    tagged = [build_with_a_new_tag(site, out, ours, regs, args.posts + 2 * REPEATS)]
+    rows.append(("rebuild, a tag registered and a post with it", median_secs(tagged)))
+    runs = [clean, *noops, *edits, *cuts, *adds, *drafts, *tagged]
     rows.append(("peak memory (process tree)", mb(max(r.peak for r in runs))))
     rows.append(("output size", mb(folder_size(out))))
     post_page = next(out.glob("posts/2026/bench-*.html")).relative_to(out).as_posix()
@@ -516,7 +530,7 @@ def run(args, tmp: Path) -> int:
         rows += search_rows(out, args.search_query)
     failed = [f"{name} {k + 1}" for name, group in (("no-op", noops), ("edit", edits), ("cut", cuts), ("add", adds),
                                                                     ("draft", drafts))
-              for k, r in enumerate(group) if r.returncode]
+              for k, r in enumerate(group) if r.returncode] + ["tag" for r in tagged if r.returncode]
 
     if not args.no_stock:
         rows.append(("stock: clean build", secs(base) + ("" if base.returncode == 0 else " (failed)")))
