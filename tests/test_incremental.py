@@ -313,6 +313,40 @@ def test_a_problem_not_about_a_page_reads_every_page_again(tmp_path):
     assert found >= len(POSTS) + 1, updating_line(again)
 
 
+STOPPER = """
+def _stop(app, pagename, templatename, context, doctree):
+    if app.config.stop_at == pagename:
+        raise KeyboardInterrupt  # as Ctrl-C does
+
+
+def setup(app):
+    app.add_config_value("stop_at", "", "", types=[str])
+    app.connect("html-page-context", _stop)
+    return {"parallel_read_safe": True}
+"""
+
+
+def test_a_build_stopped_while_writing_is_made_whole_by_the_next_one(tmp_path):
+    # Sphinx saves the environment before writing: a post added by a stopped build was
+    # missing from every listing, feed and neighbour until a clean build.
+    src = make_site(tmp_path / "site", POSTS)
+    (src / "stopper.py").write_text(STOPPER, encoding="utf-8")
+    with (src / "conf.py").open("a", encoding="utf-8") as conf:
+        conf.write('\nextensions.append("stopper")\n')
+    out = tmp_path / "out"
+    assert sphinx_build(src, out, env=NOW, reread=False).returncode == 0
+    (src / "posts/2026/new.md").write_text(post(date="2026-05-01 10:00", h1="止めたビルドの記事", tags="[PostgreSQL]"),
+                                           encoding="utf-8")
+    stopped = sphinx_build(src, out, "-D", "stop_at=posts/2026/first", env=NOW, reread=False)
+    assert stopped.returncode != 0 and "Interrupted" in stopped.output, stopped.output
+    again = sphinx_build(src, out, env=NOW, reread=False)
+    assert again.returncode == 0, again.output
+    assert "前回のビルドが途中で止まったので" in again.output
+    assert "止めたビルドの記事" in text(again, "blog/tag/postgresql.html")
+    assert_same_site(again, clean_build(src, tmp_path, "clean"))
+    assert "途中で止まった" not in sphinx_build(src, out, env=NOW, reread=False).output
+
+
 def test_nothing_changed_writes_the_same_site(site, tmp_path):
     src, tmp = site
     incremental = rebuild(src, tmp)

@@ -24,6 +24,13 @@
   (:mod:`techblog.core.warned_pages`; every page when a problem was not about
   a page) and reports every problem again until they are fixed: a failed
   build never turns into a passing one just by running it twice.
+- Sphinx saves its environment before it writes the pages, and what this
+  package keeps there (what listings show, which posts were read with which
+  front matter) says the pages were written.  A build stopped while writing
+  (Ctrl-C) left listings, feeds and neighbours without the post it had added,
+  and the next build wrote none of them.  So a build is marked unfinished
+  until it ends, and the build after an unfinished one starts from a fresh
+  environment, as a build into an empty folder would.
 """
 
 from __future__ import annotations
@@ -33,11 +40,13 @@ import json
 from pathlib import Path
 
 from sphinx.application import Sphinx
+from sphinx.util import logging
 
 from techblog import metadata
 from techblog.core import warned_pages
 from techblog.core.perbuild import PerBuild
 
+logger = logging.getLogger(__name__)
 PACKAGE = Path(__file__).resolve().parents[1]  # the whole techblog package
 
 
@@ -68,6 +77,24 @@ def _config_inited(app: Sphinx, config) -> None:
 
 DOCS_FILE = "techblog-docs.json"
 REREAD_MARK = "techblog-reread-all"
+UNFINISHED_MARK = "techblog-build-unfinished"
+ENVIRONMENT_FILE = "environment.pickle"  # sphinx.application.ENV_PICKLE_FILENAME
+
+
+def _fresh_after_an_unfinished_build(app: Sphinx, config) -> None:
+    if Path(app.doctreedir, UNFINISHED_MARK).is_file():
+        Path(app.doctreedir, ENVIRONMENT_FILE).unlink(missing_ok=True)
+        logger.info("techblog: 前回のビルドが途中で止まったので、すべてのページを読み直して書き直します")
+
+
+def _mark_unfinished(app: Sphinx) -> None:
+    Path(app.doctreedir).mkdir(parents=True, exist_ok=True)
+    Path(app.doctreedir, UNFINISHED_MARK).write_text("", encoding="utf-8")
+
+
+def _mark_finished(app: Sphinx, exception) -> None:
+    if exception is None:
+        Path(app.doctreedir, UNFINISHED_MARK).unlink(missing_ok=True)
 
 
 _removed: PerBuild[set[str]] = PerBuild(set)
@@ -148,6 +175,9 @@ def setup(app: Sphinx) -> dict:
     app.setup_extension("techblog.core.warned_pages")
     app.add_config_value("techblog_data_digest", "", "env", types=[str])
     app.connect("config-inited", _config_inited, priority=450)
+    app.connect("config-inited", _fresh_after_an_unfinished_build)
+    app.connect("builder-inited", _mark_unfinished)
+    app.connect("build-finished", _mark_finished, priority=990)
     app.connect("env-get-outdated", _outdated)
     app.connect("build-finished", _delete_removed_outputs)
     # After techblog.core.problems has counted the writers' problems (900).
