@@ -97,13 +97,17 @@ def reading_is_cheaper(posts_to_read: int, posts_built: int) -> bool:
     return posts_to_read <= 100 or posts_to_read * 5 <= posts_built
 
 
+def _cheaper_to_read(app: Sphinx, renamed: set[str]) -> bool:
+    built = posts.of(app).built().values()
+    return reading_is_cheaper(sum(1 for meta in built if renamed.intersection(meta.tags)), len(built))
+
+
 def _shown_setting(app: Sphinx) -> str:
     """The registries' html setting: the last build's while entries were only added and tags renamed since."""
     try:
         last = json.loads(Path(app.doctreedir, SHOWN).read_text(encoding="utf-8"))
         renamed = _renamed_tags(last["entries"], _entry_keys(app))
-        built = posts.of(app).built().values()
-        if renamed is not None and reading_is_cheaper(sum(1 for m in built if renamed.intersection(m.tags)), len(built)):
+        if renamed is not None and (not renamed or _cheaper_to_read(app, renamed)):
             _renamed.set(app, renamed)
             return last["setting"]
     except (OSError, ValueError, KeyError, TypeError, AttributeError, IndexError):
