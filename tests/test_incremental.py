@@ -298,13 +298,19 @@ def setup(app):
 """
 
 
-def test_a_problem_not_about_a_page_reads_every_page_again(tmp_path):
+def built_with_extension(tmp_path, name: str, source: str):
+    """The small site with one more extension (*source*, as module *name*), built once: its source and output."""
     src = make_site(tmp_path / "site", POSTS)
-    (src / "unplaced_warning.py").write_text(UNPLACED_WARNING, encoding="utf-8")
+    (src / f"{name}.py").write_text(source, encoding="utf-8")
     with (src / "conf.py").open("a", encoding="utf-8") as conf:
-        conf.write('\nextensions.append("unplaced_warning")\n')
+        conf.write(f'\nextensions.append("{name}")\n')
     out = tmp_path / "out"
     assert sphinx_build(src, out, env=NOW, reread=False).returncode == 0
+    return src, out
+
+
+def test_a_problem_not_about_a_page_reads_every_page_again(tmp_path):
+    src, out = built_with_extension(tmp_path, "unplaced_warning", UNPLACED_WARNING)
     failed = sphinx_build(src, out, "-D", "warn_unplaced=1", env=NOW, reread=False)
     assert failed.returncode != 0 and "a warning about no page in particular" in failed.output, failed.output
     again = sphinx_build(src, out, env=NOW, reread=False)
@@ -329,12 +335,7 @@ def setup(app):
 def test_a_build_stopped_while_writing_is_made_whole_by_the_next_one(tmp_path):
     # Sphinx saves the environment before writing: a post added by a stopped build was
     # missing from every listing, feed and neighbour until a clean build.
-    src = make_site(tmp_path / "site", POSTS)
-    (src / "stopper.py").write_text(STOPPER, encoding="utf-8")
-    with (src / "conf.py").open("a", encoding="utf-8") as conf:
-        conf.write('\nextensions.append("stopper")\n')
-    out = tmp_path / "out"
-    assert sphinx_build(src, out, env=NOW, reread=False).returncode == 0
+    src, out = built_with_extension(tmp_path, "stopper", STOPPER)
     (src / "posts/2026/new.md").write_text(post(date="2026-05-01 10:00", h1="止めたビルドの記事", tags="[PostgreSQL]"),
                                            encoding="utf-8")
     stopped = sphinx_build(src, out, "-D", "stop_at=posts/2026/first", env=NOW, reread=False)
