@@ -22,7 +22,7 @@ So here:
   of the last build: a page shows an entry only for a post that uses it, and
   no post the last build made can use an entry it did not have (a name
   already taken cannot be registered again).  The posts that start using the
-  new entries are new pages, which the incremental build handles
+  new entries are added or edited, which the incremental build handles
   (:mod:`techblog.compat.incremental`).  So that setting keeps the last
   build's value then;
 - so it does when, besides additions, only tags' labels and aliases changed:
