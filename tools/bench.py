@@ -529,8 +529,8 @@ def run(args, tmp: Path) -> int:
     if args.search_query:
         rows += search_rows(out, args.search_query)
     failed = [f"{name} {k + 1}" for name, group in (("no-op", noops), ("edit", edits), ("cut", cuts), ("add", adds),
-                                                                    ("draft", drafts))
-              for k, r in enumerate(group) if r.returncode] + ["tag" for r in tagged if r.returncode]
+                                                                    ("draft", drafts), ("tag", tagged))
+              for k, r in enumerate(group) if r.returncode]
 
     if not args.no_stock:
         rows.append(("stock: clean build", secs(base) + ("" if base.returncode == 0 else " (failed)")))

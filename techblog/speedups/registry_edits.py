@@ -44,7 +44,6 @@ With the layer off, every page is read again as before, to the same files
 
 from __future__ import annotations
 
-import hashlib
 import json
 from pathlib import Path
 
@@ -60,18 +59,17 @@ KEPT = "techblog_front_matter_read"  # env: the registries' digest and each buil
 SHOWN = "techblog-registries-shown.json"  # the registries' html setting and a key of each entry, last build
 
 
-def _digest_of(value) -> str:
-    return hashlib.sha1(repr(value).encode("utf-8")).hexdigest()[:16]
-
-
 def _entry_key(entry: registries.Entry) -> list[str]:
     """What pages can show of an entry (not where it is in its file): its names, and the rest."""
     rest = sorted((k, v) for k, v in entry.extra.items() if k != "aliases")
-    return [_digest_of((entry.label, entry.extra.get("aliases"))), _digest_of((entry.id, entry.slug, entry.description, rest))]
+    return [incremental._digest(entry.label, entry.extra.get("aliases")),
+            incremental._digest(entry.id, entry.slug, entry.description, rest)]
 
 
-def _entry_keys(app: Sphinx) -> dict[str, dict[str, list[str]]]:
-    regs = registries.of(app)
+_entry_keys: PerBuild[dict[str, dict[str, list[str]]]] = PerBuild()  # the registries of this build, by kind and id
+
+
+def _keys_of(regs: registries.Registries) -> dict[str, dict[str, list[str]]]:
     return {kind: {e.id: _entry_key(e) for e in getattr(regs, kind)} for kind in registries.KINDS}
 
 
@@ -122,7 +120,7 @@ def _note_shown(app: Sphinx, exception) -> None:
 
 
 def _front_matter_key(meta) -> str:
-    return _digest_of(meta)
+    return incremental._digest(meta)
 
 
 _digest: PerBuild[str] = PerBuild()  # the registries' files, this build
@@ -159,6 +157,7 @@ def _keep(app: Sphinx, env) -> None:
 
 def _install(patches: Patches, app: Sphinx) -> None:
     _digest.set(app, app.config.techblog_registries_digest)  # the files' own, before the line below
+    _entry_keys.set(app, _keys_of(registries.of(app)))
     app.config.techblog_data_digest = posts.inputs_but_registries(app)
     app.config.techblog_registries_digest = _shown_setting(app)
     patches.connect(app, "env-get-outdated", _read_again)
