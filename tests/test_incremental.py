@@ -9,7 +9,7 @@ import pytest
 
 from techblog.speedups.registry_edits import reading_is_cheaper
 
-from .sitebuild import build_here, make_site, post, sphinx_build
+from .sitebuild import AUTHORS, build_here, make_site, post, sphinx_build
 
 NOW = {"TECHBLOG_NOW": "2026-06-01T12:00:00+09:00"}
 POSTS = {
@@ -194,6 +194,25 @@ def test_editing_a_registry_updates_every_page(site, tmp_path):
     incremental = rebuild(src, tmp)
     assert "田中 太郎（SRE）" in text(incremental, "posts/2026/first.html")
     assert_same_site(incremental, clean_build(src, tmp_path, "clean"))
+
+
+def test_a_changed_avatar_is_copied_again_and_a_dropped_one_taken_out(tmp_path):
+    with_avatar = AUTHORS.replace("  name: 田中 太郎\n", "  name: 田中 太郎\n  avatar: images/tanaka.svg\n", 1)
+    src = make_site(tmp_path / "site", POSTS, {"authors": with_avatar})
+    avatar = src / "images/tanaka.svg"
+    avatar.parent.mkdir()
+    avatar.write_text('<svg xmlns="http://www.w3.org/2000/svg"><circle r="1"/></svg>\n', encoding="utf-8")
+    assert rebuild(src, tmp_path).out.joinpath("images/tanaka.svg").read_bytes() == avatar.read_bytes()
+
+    avatar.write_text('<svg xmlns="http://www.w3.org/2000/svg"><circle r="2"/></svg>\n', encoding="utf-8")
+    incremental = rebuild(src, tmp_path)
+    assert (incremental.out / "images/tanaka.svg").read_bytes() == avatar.read_bytes()
+    assert_same_site(incremental, clean_build(src, tmp_path, "clean-changed"))
+
+    (src / "data/authors.yml").write_text(AUTHORS, encoding="utf-8")
+    incremental = rebuild(src, tmp_path)
+    assert not (incremental.out / "images/tanaka.svg").exists()
+    assert_same_site(incremental, clean_build(src, tmp_path, "clean-dropped"))
 
 
 def test_registry_edits_read_again_only_the_posts_whose_front_matter_they_change(tmp_path):

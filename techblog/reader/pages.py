@@ -7,25 +7,27 @@ so every date, author, tag and reading time is made the same way everywhere.
 
 from __future__ import annotations
 
-import shutil
+import json
 from pathlib import Path
 from urllib.parse import quote, urlencode
 
 from docutils import nodes
 from markupsafe import escape
 from sphinx.application import Sphinx
+from sphinx.util.osutil import copyfile
 
 from techblog import metadata
 from techblog.compat import ablog as ablog_compat
 from techblog.content import jst, posts, registries
 from techblog.content.registries import LINK_KINDS
-from techblog.core import docstore
+from techblog.core import buildstate, docstore
 from techblog.core.perbuild import PerBuild
 from techblog.reader import listings, reading, related
 
 LATEST_ON_HOME = 10
 EXCERPT_CHARS = 120
 FEED = "blog/atom.xml"
+AVATARS_COPIED = "techblog-avatars-copied.json"  # in the doctree folder: what the last build copied
 FOLLOW = (("x", "X"), ("facebook", "Facebook"), ("hatena", "はてなブックマーク"))
 # No search field: the button in the article's header is the one way to search, at every width.
 SIDEBARS = ["navbar-logo.html", "sbt-sidebar-nav.html", "techblog/sidebar-blog.html"]
@@ -398,16 +400,24 @@ def _config_inited(app: Sphinx, config) -> None:
 
 
 def _copy_avatars(app: Sphinx, exception) -> None:
-    """Avatars named outside ``_static`` are copied to the same path in the output."""
+    """Avatars named outside ``_static`` are copied to the same path in the output.
+
+    A changed avatar is copied again, and one no longer named is taken out, as a
+    clean build would have it (those inside ``_static`` are Sphinx's own copies).
+    """
     if exception is not None or app.builder.format != "html":
         return
-    for entry in registries.of(app).authors:
-        avatar = entry.extra.get("avatar")
-        if avatar:
-            target = Path(app.outdir) / avatar
-            if not target.exists():
-                target.parent.mkdir(parents=True, exist_ok=True)
-                shutil.copyfile(Path(app.srcdir) / avatar, target)
+    outdir = Path(app.outdir)
+    named = sorted({str(entry.extra["avatar"]) for entry in registries.of(app).authors if entry.extra.get("avatar")})
+    for avatar in named:
+        target = outdir / avatar
+        target.parent.mkdir(parents=True, exist_ok=True)
+        copyfile(Path(app.srcdir) / avatar, target, force=True)  # only when its bytes differ
+    record = Path(app.doctreedir) / AVATARS_COPIED
+    for gone in set(buildstate.load_json(record).get("copied", [])) - set(named):
+        if not gone.startswith("_static/"):
+            (outdir / gone).unlink(missing_ok=True)
+    record.write_text(json.dumps({"copied": named}), encoding="utf-8")
 
 
 def _add_theme_catalog(app: Sphinx) -> None:
