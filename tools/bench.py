@@ -15,6 +15,9 @@ admonitions, a figure), and the table printed is:
 - peak memory of the sphinx-build process tree (sum of PSS, sampled);
 - output size and the weight of one post page (its HTML plus the CSS, JS,
   fonts and images it references, as a first visit would fetch them);
+- how quick the machine was: a fixed loop of Python additions, timed before the
+  clean build and after the rebuilds (about 3 s on the quiet machine of docs/tech/build-performance.md; a
+  shared machine's load makes every row slower by about as much);
 - the clean build of a stock site on the same posts: Sphinx + ablog +
   sphinx-book-theme + myst-parser set up as their documentation shows, with
   posts matched by ``blog_post_pattern`` and none of this project's code.
@@ -397,6 +400,14 @@ def machine() -> str:
     return f"{os.cpu_count()} CPUs ({len(os.sched_getaffinity(0))} usable), {cpu}, {mem / 2**20:.1f} GiB RAM, Python {platform.python_version()}"
 
 
+def reference_loop() -> float:
+    """Seconds a fixed CPU-bound Python loop takes now: what the machine's load does to a build."""
+    code = "s = 0\nfor i in range(30_000_000):\n    s += i\n"
+    start = time.perf_counter()
+    subprocess.run([sys.executable, "-c", code], check=True)
+    return time.perf_counter() - start
+
+
 def median_secs(runs: list[Run]) -> str:
     ordered = sorted(runs, key=lambda r: r.seconds)
     middle = ordered[len(ordered) // 2]
@@ -470,6 +481,7 @@ def run(args, tmp: Path) -> int:
     ours = ["-j", str(args.jobs)] if args.jobs and str(args.jobs) != "1" else []
     rows: list[tuple[str, str]] = []
 
+    loop_before = reference_loop()
     clean = build(site, out, ours)
     if clean.returncode:
         print("clean build failed", file=sys.stderr)
@@ -517,6 +529,7 @@ def run(args, tmp: Path) -> int:
     tagged = [build_with_a_new_tag(site, out, ours, regs, args.posts + 2 * REPEATS)]
     rows.append(("rebuild, a tag registered and a post with it", median_secs(tagged)))
     runs = [clean, *noops, *edits, *cuts, *adds, *drafts, *tagged]
+    rows.append(("machine speed (a Python loop, before / after)", f"{loop_before:.1f} s / {reference_loop():.1f} s"))
     rows.append(("peak memory (process tree)", mb(max(r.peak for r in runs))))
     rows.append(("output size", mb(folder_size(out))))
     post_page = next(out.glob("posts/2026/bench-*.html")).relative_to(out).as_posix()
