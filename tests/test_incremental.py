@@ -274,6 +274,15 @@ def test_registry_edits_read_again_only_the_posts_whose_front_matter_they_change
     moved = again("0 added, 3 changed", every_page_written=False)
     assert "別名で付けた記事" in text(moved, "blog/tag/incident-handling.html")
     assert "別名で付けた記事" not in text(moved, "blog/tag/incident-response.html")
+    # A tag's or a category's description shows on its own listing and the index of its kind only.
+    edit(tags, "  slug: postgresql\n", "  slug: postgresql\n  description: データベースの記事です。\n")
+    edit(src / "data/categories.yml", "  slug: tech\n", "  slug: tech\n  description: 技術の記事です。\n")
+    written_before = untouched.stat().st_mtime_ns
+    described = again("0 added, 0 changed", every_page_written=False)
+    assert "データベースの記事です。" in text(described, "blog/tag/postgresql.html")
+    assert "データベースの記事です。" in text(described, "blog/tag.html")
+    assert "技術の記事です。" in text(described, "blog/category/tech.html")
+    assert untouched.stat().st_mtime_ns == written_before
 
 
 def test_the_posts_of_a_renamed_tag_are_read_again_only_while_cheaper_than_writing_every_page():

@@ -19,6 +19,7 @@ from sphinx.application import Sphinx
 
 from techblog.compat import incremental
 from techblog.compat.patching import Patches
+from techblog.content import registries
 from techblog.core import buildstate
 from techblog.core.files import write_if_changed
 from techblog.core.perbuild import PerBuild
@@ -36,7 +37,8 @@ def _collection_page_key(context: dict, keys: dict[str, str]) -> str:
     listing's total; a listing not cut into pages: all its posts.  An index
     (tags, categories, authors, the archive by year and month): each
     collection's posts with their listing keys (the archive's months and the
-    pages they start on follow from the posts' dates).
+    pages they start on follow from the posts' dates).  The registry's
+    description of a tag or category, which its pages and the index show.
     """
     shown: list = []
     page = context.get("tb_page")
@@ -45,9 +47,22 @@ def _collection_page_key(context: dict, keys: dict[str, str]) -> str:
     elif context.get("collection") is not None:
         shown = [(post.docname, keys.get(post.docname)) for post in context["collection"]]
     elif context.get("catalog") is not None:
-        shown = [(str(c), c.docname, [(post.docname, keys.get(post.docname)) for post in c]) for c in context["catalog"]]
+        shown = [(str(c), c.docname, _description(c), [(post.docname, keys.get(post.docname)) for post in c])
+                 for c in context["catalog"]]
     scalars = sorted((k, v) for k, v in context.items() if v is None or isinstance(v, (str, int, bool)))
-    return incremental._digest(scalars, shown, page)
+    return incremental._digest(scalars, shown, page, _description(context.get("collection")))
+
+
+def _descriptions(app: Sphinx) -> str:
+    """A digest of every registry entry's description."""
+    regs = registries.of(app)
+    return incremental._digest([(kind, e.id, e.description) for kind in registries.KINDS for e in getattr(regs, kind)])
+
+
+def _description(collection) -> str:
+    """A tag's or category's description from its registry (pages show it; no post's key holds it)."""
+    entry = getattr(collection, "entry", None)
+    return getattr(entry, "description", "") or ""
 
 
 class CollectionKeys:
@@ -74,12 +89,13 @@ def _unchanged_left_out(app: Sphinx, archive_pages: list[tuple]) -> list[tuple]:
     listing = getattr(app.env, "techblog_listing", None) or {}
     keys = listing.get("keys", {})
     state = _keys.set(app, CollectionKeys(app))
-    state.new.update(site=listing.get("site"), series=listing.get("series"))
+    state.new.update(site=listing.get("site"), series=listing.get("series"), described=_descriptions(app))
     every = (state.old.get("site") != state.new["site"] or state.old.get("series") != state.new["series"]
              or (incremental.sidebars_list_posts(app) and incremental.listing_changed(app)))
     old_pages = state.old.get("pages", {})
-    # No post's listing key changed and none came or went: each page shows what it showed.
-    same_posts = not every and not incremental.listing_changed(app)
+    # No post's listing key changed, none came or went, no description was edited: each page shows what it showed.
+    same_posts = (not every and not incremental.listing_changed(app)
+                  and state.old.get("described") == state.new["described"])
     written = []
     for page in archive_pages:
         name, context = page[0], page[1]

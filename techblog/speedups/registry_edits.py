@@ -36,7 +36,12 @@ So here:
   others), so when more than a fifth of the posts (and more than a hundred)
   would be read again, every page is written instead (at 5,000 posts, a tag
   on 618 posts: 48.6 s read and written this way, against 95.2 s writing
-  every page).
+  every page);
+- and when the descriptions of tags or categories changed: a description
+  shows only on its own listing's pages and the index of its kind (an
+  author's bio is on each of the author's posts, a series' description on
+  its page), which are written again because their keys hold it
+  (:mod:`techblog.speedups.collection_pages`).  No post is read again.
 
 With the layer off, every page is read again as before, to the same files
 (``tests/test_incremental.py``).
@@ -60,10 +65,16 @@ SHOWN = "techblog-registries-shown.json"  # the registries' html setting and a k
 
 
 def _entry_key(entry: registries.Entry) -> list[str]:
-    """What pages can show of an entry (not where it is in its file): its names, and the rest."""
-    rest = sorted((k, v) for k, v in entry.extra.items() if k != "aliases")
+    """What pages can show of an entry (not where it is in its file): its names, its description, the rest."""
+    rest = sorted((k, v) for k, v in entry.extra.items() if k not in ("aliases", "description", "bio"))
     return [incremental._digest(entry.label, entry.extra.get("aliases")),
-            incremental._digest(entry.id, entry.slug, entry.description, rest)]
+            incremental._digest(entry.description),
+            incremental._digest(entry.id, entry.slug, rest)]
+
+
+# Kinds whose description shows only on their own listing and the index of their kind
+# (an author's bio is on each of the author's posts; a series' description on its page).
+DESCRIBED_ON_THEIR_LISTINGS = ("tags", "categories")
 
 
 _entry_keys: PerBuild[dict[str, dict[str, list[str]]]] = PerBuild()  # the registries of this build, by kind and id
@@ -74,16 +85,20 @@ def _keys_of(regs: registries.Registries) -> dict[str, dict[str, list[str]]]:
 
 
 def _renamed_tags(before: dict, now: dict) -> set[str] | None:
-    """The tags whose label or aliases changed when nothing else did but additions; None when something else did."""
+    """The tags whose label or aliases changed when nothing else did but additions and descriptions of
+    tags and categories; None when something else did."""
     renamed = set()
     for kind, keys in before.items():
         for entry_id, key in keys.items():
             new = now.get(kind, {}).get(entry_id)
             if new == key:
                 continue
-            if kind != "tags" or new is None or new[1] != key[1]:
+            if new is None or new[2] != key[2] or (new[1] != key[1] and kind not in DESCRIBED_ON_THEIR_LISTINGS):
                 return None
-            renamed.add(entry_id)
+            if new[0] != key[0]:
+                if kind != "tags":
+                    return None
+                renamed.add(entry_id)
     return renamed
 
 
