@@ -15,9 +15,10 @@ admonitions, a figure), and the table printed is:
 - peak memory of the sphinx-build process tree (sum of PSS, sampled);
 - output size and the weight of one post page (its HTML plus the CSS, JS,
   fonts and images it references, as a first visit would fetch them);
-- how quick the machine was: a fixed loop of Python additions, timed before the
-  clean build and after the rebuilds (about 3 s on the quiet machine of docs/tech/build-performance.md; a
-  shared machine's load makes every row slower by about as much);
+- how quick the machine was: a fixed loop of Python additions, timed before
+  the clean build and after the rebuilds (about 3 s on the quiet machine of
+  docs/tech/build-performance.md; a shared machine's load makes every row
+  slower by about as much);
 - the clean build of a stock site on the same posts: Sphinx + ablog +
   sphinx-book-theme + myst-parser set up as their documentation shows, with
   posts matched by ``blog_post_pattern`` and none of this project's code.
