@@ -39,7 +39,7 @@ import hashlib
 import json
 from pathlib import Path
 
-from sphinx.application import Sphinx
+from sphinx.application import ENV_PICKLE_FILENAME, Sphinx
 from sphinx.util import logging
 
 from techblog import metadata
@@ -78,12 +78,11 @@ def _config_inited(app: Sphinx, config) -> None:
 DOCS_FILE = "techblog-docs.json"
 REREAD_MARK = "techblog-reread-all"
 UNFINISHED_MARK = "techblog-build-unfinished"
-ENVIRONMENT_FILE = "environment.pickle"  # sphinx.application.ENV_PICKLE_FILENAME
 
 
 def _fresh_after_an_unfinished_build(app: Sphinx, config) -> None:
     if Path(app.doctreedir, UNFINISHED_MARK).is_file():
-        Path(app.doctreedir, ENVIRONMENT_FILE).unlink(missing_ok=True)
+        Path(app.doctreedir, ENV_PICKLE_FILENAME).unlink(missing_ok=True)
         logger.info("techblog: 前回のビルドが途中で止まったので、すべてのページを読み直して書き直します")
 
 
