@@ -18,7 +18,10 @@ admonitions, a figure), and the table printed is:
 - how quick the machine was: a fixed loop of Python additions, timed before
   the clean build and after the rebuilds (about 3 s on the quiet machine of
   docs/tech/build-performance.md; a shared machine's load makes every row
-  slower by about as much);
+  slower by about as much).  A third of that loop also runs right before each
+  rebuild, and each rebuild row adds the median of the rebuild's time over
+  its loop's, times the loop's time on the quiet machine: the rebuild at the
+  quiet machine's speed, from a baseline measured seconds before it;
 - the clean build of a stock site on the same posts: Sphinx + ablog +
   sphinx-book-theme + myst-parser set up as their documentation shows, with
   posts matched by ``blog_post_pattern`` and none of this project's code.
@@ -55,6 +58,9 @@ import yaml
 ROOT = Path(__file__).resolve().parent.parent
 NOW = "2026-11-28T12:00:00+09:00"
 REPEATS = 3  # runs of each rebuild measure (median)
+LOOP = 30_000_000  # additions of the machine-speed loop: about 3 s on the quiet machine
+SHORT_LOOP = LOOP // 3  # run before each rebuild
+QUIET_SHORT_LOOP = 1.0  # seconds SHORT_LOOP takes on the quiet machine
 COPY_IGNORE = shutil.ignore_patterns(".venv", "_build", ".git", "tests", "test-artifacts", "node_modules",
                                      "__pycache__", ".pytest_cache", ".bench")
 
@@ -160,7 +166,7 @@ def build_with_a_new_tag(site: Path, out: Path, args: list[str], regs: Registrie
     text = post_text(random.Random(299), regs, i, datetime(2026, 11, 28, 9, 0), False)
     text = re.sub(r"^tags: \[", "tags: [ベンチ用の新しいタグ, ", text, count=1, flags=re.M)
     (site / "posts" / "2026" / "bench-new-tag.md").write_text(text, encoding="utf-8")
-    return build(site, out, args)
+    return rebuild(site, out, args)
 
 
 def generate(site: Path, n: int, regs: Registries, stock: bool, seed: int = 6) -> list[Path]:
@@ -274,6 +280,15 @@ class Run:
     peak: int
     returncode: int
     output: str
+    loop: float | None = None  # seconds of SHORT_LOOP right before this build
+
+
+def rebuild(src: Path, out: Path, args: list[str]) -> Run:
+    """A rebuild, with the machine's speed measured right before it."""
+    loop = reference_loop(SHORT_LOOP)
+    run = build(src, out, args)
+    run.loop = loop
+    return run
 
 
 def build(src: Path, out: Path, args: list[str]) -> Run:
@@ -401,9 +416,9 @@ def machine() -> str:
     return f"{os.cpu_count()} CPUs ({len(os.sched_getaffinity(0))} usable), {cpu}, {mem / 2**20:.1f} GiB RAM, Python {platform.python_version()}"
 
 
-def reference_loop() -> float:
+def reference_loop(additions: int = LOOP) -> float:
     """Seconds a fixed CPU-bound Python loop takes now: what the machine's load does to a build."""
-    code = "s = 0\nfor i in range(30_000_000):\n    s += i\n"
+    code = f"s = 0\nfor i in range({additions}):\n    s += i\n"
     start = time.perf_counter()
     subprocess.run([sys.executable, "-c", code], check=True)
     return time.perf_counter() - start
@@ -413,7 +428,11 @@ def median_secs(runs: list[Run]) -> str:
     ordered = sorted(runs, key=lambda r: r.seconds)
     middle = ordered[len(ordered) // 2]
     each = " / ".join(f"{r.seconds:.1f}" for r in runs)
-    return f"{middle.seconds:.1f} s (median of {len(runs)}: {each}; CPU {middle.cpu:.1f} s)"
+    text = f"{middle.seconds:.1f} s (median of {len(runs)}: {each}; CPU {middle.cpu:.1f} s"
+    if all(r.loop for r in runs):
+        quiet = statistics.median(r.seconds / r.loop for r in runs) * QUIET_SHORT_LOOP
+        text += f"; at the quiet machine's speed {quiet:.1f} s, loops " + " / ".join(f"{r.loop:.1f}" for r in runs)
+    return text + ")"
 
 
 def secs(run: Run) -> str:
@@ -497,19 +516,19 @@ def run(args, tmp: Path) -> int:
         pairs = [(clean, base), *(clean_pair(site, stock, tmp, ours, k) for k in range(2, args.pairs + 1))]
     # Rebuilds take a few seconds, where a shared machine's noise is a large share:
     # each is run REPEATS times (other posts each time) and the median shown.
-    noops = [build(site, out, ours) for _ in range(REPEATS)]
+    noops = [rebuild(site, out, ours) for _ in range(REPEATS)]
     rows.append(("rebuild, nothing changed", median_secs(noops)))
     edits = []
     for k in range(REPEATS):
         edited = written[len(written) * (k + 1) // (REPEATS + 1)]
         edited.write_text(edited.read_text(encoding="utf-8") + "\n追記: 計測のために一文を足しました。\n", encoding="utf-8")
-        edits.append(build(site, out, ours))
+        edits.append(rebuild(site, out, ours))
     rows.append(("rebuild, one post edited", median_secs(edits)))
     cuts = []
     for k in range(REPEATS):  # the other common edit: a sentence taken out (its words may leave the search index)
         edited = written[len(written) * (2 * k + 1) // (2 * REPEATS + 2)]
         edited.write_text(cut_a_sentence(edited.read_text(encoding="utf-8")), encoding="utf-8")
-        cuts.append(build(site, out, ours))
+        cuts.append(rebuild(site, out, ours))
     rows.append(("rebuild, one sentence cut from a post", median_secs(cuts)))
     adds = []
     regs = registries(site)
@@ -517,14 +536,14 @@ def run(args, tmp: Path) -> int:
         new = site / "posts" / "2026" / f"bench-added-{k + 1}.md"
         new.write_text(post_text(random.Random(99 + k), regs, args.posts + k,
                                  datetime(2026, 11, 27, 9 + k, 0), False), encoding="utf-8")
-        adds.append(build(site, out, ours))
+        adds.append(rebuild(site, out, ours))
     rows.append(("rebuild, one post added", median_secs(adds)))
     drafts = []
     for k in range(REPEATS):  # as make new-post starts a post
         draft = site / "posts" / "2026" / f"bench-draft-{k + 1}.md"
         text = post_text(random.Random(199 + k), regs, args.posts + REPEATS + k, datetime(2026, 11, 27, 15 + k, 0), False)
         draft.write_text(text.replace("---\n", "---\ndraft: true\n", 1), encoding="utf-8")
-        drafts.append(build(site, out, ours))
+        drafts.append(rebuild(site, out, ours))
     rows.append(("rebuild, one draft written", median_secs(drafts)))
     # A new tag must be registered before a post may use it: once, as every page is written again.
     tagged = [build_with_a_new_tag(site, out, ours, regs, args.posts + 2 * REPEATS)]
