@@ -66,8 +66,8 @@ def test_update_in_place_equals_a_full_write(tmp_path, change):
     assert files(tmp_path / "updated") == files(tmp_path / "clean")
 
 
-@pytest.mark.parametrize("change", ["add", "add-weightier", "edit-up", "edit-down", "remove-last", "new-words",
-                                    "listed-word-gone"])
+@pytest.mark.parametrize("change", ["add", "add-weightier", "add-before-the-newest", "edit-up", "edit-down",
+                                    "remove-last", "new-words", "listed-word-gone"])
 def test_update_with_unlisted_postings_equals_a_full_write(tmp_path, monkeypatch, change):
     """With more documents than LISTED, a shard holds the weights of the highest postings only: a listed
     posting that leaves or weighs less is replaced from the kept weights of the unchanged pages."""
@@ -79,7 +79,7 @@ def test_update_with_unlisted_postings_equals_a_full_write(tmp_path, monkeypatch
         extra = page(rng, 60)
         if change == "add-weightier":  # listed on top of every token of its title
             extra = search.Page(extra.url, "障害対応 データベース 監視", extra.date, ["障害対応"], extra.text)
-        after.append(extra)
+        after.insert(58 if change == "add-before-the-newest" else 60, extra)
     if change.startswith("edit"):
         text = before[17].text + "。監視と設計" * 5 if change == "edit-up" else before[17].text[: len(before[17].text) // 3]
         after[17] = search.Page(before[17].url, before[17].title, before[17].date, before[17].tags, text)
@@ -92,7 +92,13 @@ def test_update_with_unlisted_postings_equals_a_full_write(tmp_path, monkeypatch
         text = before[17].text.replace("監視", "設計")
         before[17] = search.Page(before[17].url, "監視 監視 監視", before[17].date, before[17].tags, text)
         after[17] = search.Page(before[17].url, "設計 設計 設計", before[17].date, before[17].tags, text)
+    replaced = []
+    with_tail_replaced = search_index.with_tail_replaced
+    monkeypatch.setattr(search_index, "with_tail_replaced",
+                        lambda *args: replaced.append(with_tail_replaced(*args)) or replaced[-1])
     manifest = in_place(tmp_path / "updated", before, after)
+    if change == "add-before-the-newest":
+        assert any(replaced), "no record had its moved ids replaced in place: the case is not the one meant"
     expected, _, _ = full(tmp_path / "clean", after)
     assert manifest is not None, "the unchanged pages' weights are known: updated in place"
     assert manifest == expected
@@ -231,6 +237,31 @@ def test_a_posting_added_to_a_bitmap_rest_gives_the_record_made_from_all_posting
     assert search_index.read_record(record) == ([(7, 1000)], list(range(7)))
     assert search_index.with_one_more_in_rest(record, 55, 1)[0] == search_index.postings_record([*range(8), 55], [1] * 7 + [1000, 1])
     assert search_index.with_one_more_in_rest(record, 56, 1) is None
+
+
+def test_postings_replaced_from_an_id_on_give_the_record_made_from_all_postings(monkeypatch):
+    # A post added before the newest ones moves their ids up by one: every word of those pages
+    # has its postings from that id on replaced, with a rest of thousands kept as bits.
+    monkeypatch.setattr(search_index, "LISTED", 4)
+    rng = random.Random(12)
+    taken = 0
+    for _ in range(600):
+        count = rng.choice([4, 5, 9, 60, 300])
+        spread = rng.choice([count + 1, 2 * count, 8 * count, 20 * count])
+        postings = dict.fromkeys(sorted(rng.sample(range(spread), count)))
+        for doc_id in postings:
+            postings[doc_id] = rng.choice([100, 100, rng.randint(1, 1620)])
+        record = search_index.postings_record(list(postings), list(postings.values()))
+        first = rng.randrange(spread + 2)
+        new = {doc_id: rng.choice([1, 50, 100, 1620, rng.randint(1, 1620)])
+               for doc_id in range(first, spread + 3) if rng.random() < 0.5}
+        fast = search_index.with_tail_replaced(record, first, new)
+        if fast is None:
+            continue
+        taken += 1
+        now = {doc_id: weight for doc_id, weight in postings.items() if doc_id < first} | new
+        assert fast == (search_index.postings_record(sorted(now), [now[i] for i in sorted(now)]), len(now), count)
+    assert taken > 100
 
 
 BODY = "{0} のデータベースの移行と監視の記録です。接続の設計を見直しました。" * 4

@@ -183,13 +183,44 @@ def _read_varint(raw: bytes, pos: int) -> tuple[int, int]:
             return value, pos
 
 
-def _read_ids(raw: bytes, pos: int, count: int | None, end: int) -> tuple[list[int], int]:
+def _read_varints(raw: bytes, pos: int, count: int) -> tuple[list[int], int]:
+    """*count* varints from *pos*, and the position after them: :func:`_read_varint` without a call each."""
+    values: list[int] = []
+    append = values.append
+    for _ in range(count):
+        byte = raw[pos]
+        pos += 1
+        if byte < 0x80:
+            append(byte)
+            continue
+        value, shift = byte & 0x7F, 7
+        while True:
+            byte = raw[pos]
+            pos += 1
+            value |= (byte & 0x7F) << shift
+            if byte < 0x80:
+                break
+            shift += 7
+        append(value)
+    return values, pos
+
+
+def _read_listed(raw: bytes) -> tuple[list[int], list[int], int]:
+    """The listed ids and weights of a record's bytes, and the position of its rest."""
+    count, pos = _read_varint(raw, 0)
+    gaps, pos = _read_varints(raw, pos, count)
+    weights, pos = _read_varints(raw, pos, count)
+    return [doc_id - 1 for doc_id in itertools.accumulate(gap + 1 for gap in gaps)], weights, pos
+
+
+def _read_ids(raw: bytes, pos: int) -> list[int]:
+    """The ids written as gaps from *pos* to the end."""
     ids, previous = [], -1
-    while (len(ids) < count) if count is not None else (pos < end):
+    while pos < len(raw):
         gap, pos = _read_varint(raw, pos)
         previous += gap + 1
         ids.append(previous)
-    return ids, pos
+    return ids
 
 
 _BITS = [tuple(bit for bit in range(8) if byte >> bit & 1) for byte in range(256)]
@@ -198,19 +229,14 @@ _BITS = [tuple(bit for bit in range(8) if byte >> bit & 1) for byte in range(256
 def read_record(record: str) -> tuple[list[tuple[int, int]], list[int]]:
     """The listed (id, weight) pairs and the rest's ids of a :func:`postings_record`."""
     raw = base64.b64decode(record)
-    count, pos = _read_varint(raw, 0)
-    ids, pos = _read_ids(raw, pos, count, len(raw))
-    weights = []
-    for _ in range(count):
-        weight, pos = _read_varint(raw, pos)
-        weights.append(weight)
+    ids, weights, pos = _read_listed(raw)
     rest: list[int] = []
     if pos < len(raw):
         kind, pos = raw[pos], pos + 1
         if kind == BITMAP:
             rest = [8 * k + bit for k, byte in enumerate(raw[pos:]) if byte for bit in _BITS[byte]]
         else:
-            rest, pos = _read_ids(raw, pos, None, len(raw))
+            rest = _read_ids(raw, pos)
     return list(zip(ids, weights, strict=True)), rest
 
 
@@ -227,14 +253,10 @@ def with_one_more_in_rest(record: str, doc_id: int, weight: int) -> tuple[str, i
     count, pos = _read_varint(raw, 0)
     if count != LISTED:
         return None
-    last = -1
-    for _ in range(count):
-        gap, pos = _read_varint(raw, pos)
-        last += gap + 1
-    lowest = None
-    for _ in range(count):
-        listed_weight, pos = _read_varint(raw, pos)
-        lowest = listed_weight if lowest is None else min(lowest, listed_weight)
+    gaps, pos = _read_varints(raw, pos, count)
+    last = sum(gaps) + count - 1
+    weights, pos = _read_varints(raw, pos, count)
+    lowest = min(weights)
     if pos >= len(raw) or raw[pos] != BITMAP or weight >= lowest or doc_id <= last:
         return None
     bits = int.from_bytes(raw[pos + 1:], "little")
@@ -244,6 +266,49 @@ def with_one_more_in_rest(record: str, doc_id: int, weight: int) -> tuple[str, i
         return None
     raw[pos + 1:] = (bits | 1 << doc_id).to_bytes(size, "little")
     return base64.b64encode(raw).decode("ascii"), count + rest
+
+
+def with_tail_replaced(record: str, first: int, new: dict[int, int]) -> tuple[str, int, int] | None:
+    """*record* with its postings of ids *first* and above replaced by *new* (id -> weight, each id
+    *first* or above), and its number of documents now and before, when its rest is a bitmap that
+    stays the smaller: the record as :func:`postings_record` makes it for those postings, with the rest's ids
+    kept as bits, never read one by one.
+
+    That is the case of every word of the pages whose ids moved up by one when a post
+    dated before the newest one was added (thousands of ids for a common word).
+    None otherwise: the record is read and merged.
+    """
+    raw = base64.b64decode(record)
+    if _read_varint(raw, 0)[0] != LISTED:  # no rest
+        return None
+    ids, weights, pos = _read_listed(raw)
+    count = len(ids)
+    if pos >= len(raw) or raw[pos] != BITMAP:
+        return None
+    bits = int.from_bytes(raw[pos + 1:], "little")
+    kept = bits & ((1 << first) - 1)
+    if not kept:
+        return None
+    # As techblog.speedups.search_update merges: the rest ranks below the lowest listed posting, so the new top LISTED
+    # are known only when LISTED known postings rank at least as high as that one.
+    lowest = min(zip(weights, ids, strict=True))
+    known = {doc_id: weight for doc_id, weight in zip(ids, weights, strict=True) if doc_id < first}
+    known.update(new)
+    ranked = sorted(((weight, doc_id) for doc_id, weight in known.items()), reverse=True)
+    if len(ranked) < LISTED or ranked[LISTED - 1] < lowest:
+        return None
+    for _, doc_id in ranked[LISTED:]:
+        kept |= 1 << doc_id
+    size = (kept.bit_length() - 1) // 8 + 1
+    if size >= kept.bit_count():  # the gaps might be smaller: record_of decides
+        return None
+    listed = sorted(doc_id for _, doc_id in ranked[:LISTED])
+    out = bytearray(_varints([LISTED]))
+    out += _varints(_gaps(listed))
+    out += _varints([known[doc_id] for doc_id in listed])
+    out.append(BITMAP)
+    out += kept.to_bytes(size, "little")
+    return base64.b64encode(out).decode("ascii"), LISTED + kept.bit_count(), count + bits.bit_count()
 
 
 def rest_weight(listed: list[tuple[int, int]]) -> int:

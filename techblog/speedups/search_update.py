@@ -15,7 +15,9 @@ instead is not known from the shard: it is found from the kept weights of the
 pages of the token's rest (each such page's weights read once; at 5,000 posts
 three edits in four that shorten a post needed this, and wrote the whole index
 again before: 8 s).  When a page's weights are not kept, the index is written
-in full.  The bytes are those a full write gives (tests/test_incremental.py
+in full.  A post added at the end (the newest) or before a few newer ones
+changes the postings of the highest ids only: a rest written as a bitmap keeps
+its lower bits as they are, never read id by id.  The bytes are those a full write gives (tests/test_incremental.py
 compares every file with a clean build).
 """
 
@@ -88,12 +90,17 @@ def update(out: Path, pages: list[search.Page], keys: list[str], average: float,
     counts: dict[str, int] = {}  # vocabulary words whose document count changed: the new count
     # Only pages added after the old ones: each new posting's id is higher than every id of a record.
     appended = all(i >= len(layout.keys) for i in changed)
+    # Every id from one on changed (a post added or removed before the newest ones): each
+    # record's postings of those ids are replaced, the ones below stay.
+    tail = changed[0] if changed and changed == list(range(changed[0], count)) else None
     merges: list[tuple[int, str, tuple]] = []
     promoting: list[tuple[int, str, list, list]] = []  # a posting of the rest may be listed now
     for n, tokens in by_shard.items():
         for token in tokens:
             old = shards[n].get(token)
             merged = _appended(old, new_postings.get(token, {})) if appended and old else None
+            if merged is None and tail is not None and old:
+                merged = search_index.with_tail_replaced(old, tail, new_postings.get(token, {}))
             if merged is None:
                 listed, rest = search_index.read_record(old) if old else ([], [])
                 merged = _merge(listed, rest, gone, new_postings.get(token, {}))
