@@ -271,8 +271,8 @@ def with_one_more_in_rest(record: str, doc_id: int, weight: int) -> tuple[str, i
 def with_tail_replaced(record: str, first: int, new: dict[int, int]) -> tuple[str, int, int] | None:
     """*record* with its postings of ids *first* and above replaced by *new* (id -> weight, each id
     *first* or above), and its number of documents now and before, when its rest is a bitmap that
-    stays the smaller: the record as :func:`postings_record` makes it for those postings, with the rest's ids
-    kept as bits, never read one by one.
+    stays the smaller: the record as :func:`postings_record` makes it for those postings, with the
+    rest's ids kept as bits, never read one by one.
 
     That is the case of every word of the pages whose ids moved up by one when a post
     dated before the newest one was added (thousands of ids for a common word).
@@ -289,8 +289,8 @@ def with_tail_replaced(record: str, first: int, new: dict[int, int]) -> tuple[st
     kept = bits & ((1 << first) - 1)
     if not kept:
         return None
-    # As techblog.speedups.search_update merges: the rest ranks below the lowest listed posting, so the new top LISTED
-    # are known only when LISTED known postings rank at least as high as that one.
+    # As techblog.speedups.search_update merges: the rest ranks below the lowest listed posting,
+    # so the new top LISTED are known only when LISTED known postings rank at least that high.
     lowest = min(zip(weights, ids, strict=True))
     known = {doc_id: weight for doc_id, weight in zip(ids, weights, strict=True) if doc_id < first}
     known.update(new)
