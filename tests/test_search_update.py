@@ -37,9 +37,20 @@ def full(out: Path, pages: list[search.Page]) -> tuple[dict, dict, search_update
 def in_place(out: Path, before: list[search.Page], after: list[search.Page]) -> dict | None:
     _, written, layout = full(out, before)
     average = search.average_length([search.body_length(p) for p in after])
+    # The weights kept from the last build are packed, as techblog.speedups.search_cache keeps them.
+    kept = [search_text.pack(search.doc_weights(p, average)) for p in before]
     return search_update.update(out, after, [repr(p) for p in after], average, layout,
-                                lambda i: search.doc_weights(before[i], average),
-                                lambda i: search.doc_weights(after[i], average), written)
+                                lambda i: search_text.unpack(kept[i]),
+                                lambda i: search.doc_weights(after[i], average), written,
+                                lambda i, tokens: search_text.unpacked_some(kept[i], tokens))
+
+
+def test_some_numbers_are_found_in_a_packed_page_as_unpacking_finds_them():
+    pairs = [("監視", 310), ("監", 5), ("視", 7), ("postgresql", 1620), ("sql", 40), ("視監", 2)]
+    packed = search_text.pack(pairs)
+    for tokens in (["監視"], ["監"], ["視"], ["sql"], ["視監", "postgresql"], ["監視ログ", "ログ", "s"], []):
+        assert search_text.unpacked_some(packed, tokens) == {t: w for t, w in pairs if t in tokens}
+    assert search_text.unpacked_some(search_text.pack([]), ["監視"]) == {}
 
 
 @pytest.mark.parametrize("change", ["edit", "add", "remove-last", "edit-and-add", "new-words", "words-gone"])

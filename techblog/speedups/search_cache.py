@@ -232,8 +232,13 @@ class SearchCache:
             stored = self.old_weights.get((old_keys[doc_id], average))
             return None if stored is None else search_text.unpack(stored)
 
+        def old_weights_of(doc_id: int, tokens: list[str]):
+            stored = self.old_weights.get((old_keys[doc_id], average))
+            return None if stored is None else search_text.unpacked_some(stored, tokens)
+
         self.manifest = search_update.update(out, pages, keys, average, self.layout, old_weights,
-                                             lambda doc_id: self.maker.doc_weights(pages[doc_id], average), self.written)
+                                             lambda doc_id: self.maker.doc_weights(pages[doc_id], average), self.written,
+                                             old_weights_of)
         if self.manifest is None:
             layout: dict = {}
             self.manifest = write_index(out, pages, self.written, layout)

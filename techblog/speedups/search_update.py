@@ -51,14 +51,28 @@ class Layout:
 
 
 Weights = Callable[[int], list[tuple[str, int]]]
+WeightsOf = Callable[[int, list[str]], dict[str, int]]  # a page's weights of those tokens it has
+
+
+def weights_of(weights: Weights) -> WeightsOf:
+    """The weights of some tokens of a page, from all its weights."""
+    def some(doc_id: int, tokens: list[str]) -> dict[str, int] | None:
+        pairs = weights(doc_id)
+        if pairs is None:
+            return None
+        wanted = set(tokens)
+        return {token: weight for token, weight in pairs if token in wanted}
+    return some
 
 
 def update(out: Path, pages: list[search.Page], keys: list[str], average: float, layout: Layout,
-           old_weights: Weights, new_weights: Weights, written: dict[str, str]) -> dict | None:
+           old_weights: Weights, new_weights: Weights, written: dict[str, str],
+           old_weights_of: WeightsOf | None = None) -> dict | None:
     """Update the index of *layout* to *pages* in place; None when a full write is needed.
 
     *old_weights(i)* and *new_weights(i)* give the (token, weight) pairs of
-    document *i* before and now.
+    document *i* before and now (None: not kept), *old_weights_of(i, tokens)*
+    the weights before of those tokens (by default from *old_weights*).
     """
     if average != layout.average or not layout.shards or not layout.vocab_shards or not written:
         return None
@@ -110,7 +124,7 @@ def update(out: Path, pages: list[search.Page], keys: list[str], average: float,
                 merged = (*merged, len(listed) + len(rest))
             merges.append((n, token, merged))
     if promoting:
-        rest_weights = _weights_in_rest(promoting, gone, old_weights)
+        rest_weights = _weights_in_rest(promoting, gone, old_weights_of or weights_of(old_weights))
         if rest_weights is None:
             return None
         for n, token, listed, rest in promoting:  # every weight known now: merged as a record with no rest
@@ -165,7 +179,7 @@ def _appended(old: str, new: dict[int, int]) -> tuple[str, int, int] | None:
 
 
 def _weights_in_rest(promoting: list[tuple[int, str, list, list]], gone: set[int],
-                     old_weights: Weights) -> dict[str, dict[int, int]] | None:
+                     old_weights_of: WeightsOf) -> dict[str, dict[int, int]] | None:
     """Each token's weights in the unchanged pages of its rest, from those pages' kept weights.
 
     Every page is read once, however many tokens need it; None when a page's weights
@@ -178,10 +192,9 @@ def _weights_in_rest(promoting: list[tuple[int, str, list, list]], gone: set[int
                 tokens_of.setdefault(doc_id, []).append(token)
     found: dict[str, dict[int, int]] = {token: {} for _, token, _, _ in promoting}
     for doc_id, tokens in tokens_of.items():
-        pairs = old_weights(doc_id)
-        if pairs is None:
+        weights = old_weights_of(doc_id, tokens)
+        if weights is None:
             return None
-        weights = dict(pairs)
         for token in tokens:
             if token not in weights:
                 return None
