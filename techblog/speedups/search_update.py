@@ -51,7 +51,7 @@ class Layout:
 
 
 Weights = Callable[[int], list[tuple[str, int]]]
-WeightsOf = Callable[[int, list[str]], dict[str, int]]  # a page's weights of those tokens it has
+WeightsOf = Callable[[int, list[str]], dict[str, int] | None]  # a page's weights of those tokens it has (None: not kept)
 
 
 def weights_of(weights: Weights) -> WeightsOf:
