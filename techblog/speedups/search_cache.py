@@ -228,12 +228,15 @@ class SearchCache:
             return self.manifest
         old_keys = self.layout.keys
 
+        def kept(doc_id: int):
+            return self.old_weights.get((old_keys[doc_id], average))
+
         def old_weights(doc_id: int):
-            stored = self.old_weights.get((old_keys[doc_id], average))
+            stored = kept(doc_id)
             return None if stored is None else search_text.unpack(stored)
 
         def old_weights_of(doc_id: int, tokens: list[str]):
-            stored = self.old_weights.get((old_keys[doc_id], average))
+            stored = kept(doc_id)
             return None if stored is None else search_text.unpacked_some(stored, tokens)
 
         self.manifest = search_update.update(out, pages, keys, average, self.layout, old_weights,

@@ -17,8 +17,8 @@ three edits in four that shorten a post needed this, and wrote the whole index
 again before: 8 s).  When a page's weights are not kept, the index is written
 in full.  A post added at the end (the newest) or before a few newer ones
 changes the postings of the highest ids only: a rest written as a bitmap keeps
-its lower bits as they are, never read id by id.  The bytes are those a full write gives (tests/test_incremental.py
-compares every file with a clean build).
+its lower bits as they are, never read id by id.  The bytes are those a full
+write gives (tests/test_incremental.py compares every file with a clean build).
 """
 
 from __future__ import annotations
